@@ -1,0 +1,250 @@
+"""Text handling: cleaning outside strings, folding Vietnamese for search, dates for people."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+# Whole escape sequences first (CSI, OSC/DCS/APC/PM/SOS strings, two-byte ESC x), then any stray
+# control that is left. C1 controls (U+0080-U+009F) are 8-bit escape introducers on some terminals.
+_ESCAPE_SEQ = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?        # CSI ... final
+  | (?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])                     # OSC DCS SOS PM APC
+        [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?                    # ... until BEL or ST
+  | \x1b[\x20-\x2f]*[\x30-\x7e]?                                 # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SPACES = re.compile(r"[^\S\n]+")  # whitespace except newline (includes U+00A0, U+202F)
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def clean(value: object, *, multiline: bool = False, limit: int | None = None) -> str:
+    """Make an outside string safe to store and show (SAFETY.md rule 1).
+
+    NFC; whole escape sequences, C0 (but newline/tab), DEL, C1, bidi overrides and lone
+    surrogates removed; whitespace collapsed (single line unless `multiline`).
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if limit is not None and len(text) > limit * 2:
+        text = text[: limit * 2]
+    text = _ESCAPE_SEQ.sub("", text)
+    text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    if multiline:
+        lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    else:
+        text = _ANY_SPACE.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def unescape_clean(value: object, **kwargs: object) -> str:
+    """Clean after one round of HTML unescaping (titles with `&#225;` inside CDATA)."""
+    return clean(html.unescape(str(value or "")), **kwargs)  # type: ignore[arg-type]
+
+
+# --- folding for search -------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Fold Vietnamese for matching: no marks, đ→d, casefolded. Never for display."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+# --- links -------------------------------------------------------------------------------------
+
+_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|zarsrc|dclid|msclkid|mc_eid|_ga)$", re.IGNORECASE)
+SAFE_SCHEMES = ("http", "https")
+
+
+def is_web_url(url: str | None) -> bool:
+    """True for an absolute http(s) URL with a host."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.hostname)
+
+
+def normalize_link(link: str | None, base: str | None = None) -> str | None:
+    """Trim, resolve against `base`, drop tracking parameters; None unless the result is http(s)."""
+    if not link:
+        return None
+    link = clean(link)
+    if not link:
+        return None
+    try:
+        if base:
+            link = urljoin(base, link)
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
+        return None
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _TRACKING.match(k)]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/",
+                       urlencode(query, doseq=True), ""))
+
+
+def redact_url(url: str) -> str:
+    """Hide credentials in a URL before it appears in any message."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return clean(url, limit=200)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        url = urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
+    return clean(url, limit=200)
+
+
+# --- lead cleaning -----------------------------------------------------------------------------
+
+_OUTLET_PREFIX = re.compile(
+    r"^\s*(?:\((?:Dân trí|Dân Trí|Chinhphu\.vn|NLĐO|PLO|CAND|TTXVN|VTC News|Baonghean\.vn|"
+    r"QĐND|ĐCSVN|NDO|SGGP|TBTCO|Tổ Quốc|VnMedia|Thanh Niên)\)\s*[-–—]\s*"
+    r"|(?:VOV\.VN|VTV\.vn|VTC News|Vietnam\+|TTXVN|ANTĐ|Zing|NDO|Thời sự)\s*[-–—:]\s*)",
+    re.IGNORECASE,
+)
+
+
+def strip_outlet_prefix(lead: str) -> str:
+    """Drop `(Dân trí) - `, `VOV.VN - ` and their kind from the start of a lead."""
+    return _OUTLET_PREFIX.sub("", lead, count=1)
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+_US_DATE = re.compile(
+    r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*$"
+)
+_GMT_OFFSET = re.compile(r"\s*(?:GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$")
+
+
+def parse_date(raw: str | None, *, now: datetime | None = None) -> datetime | None:
+    """Read the pubDate shapes of DOMAIN.md; zoneless times are Vietnam time.
+
+    Returns an aware datetime, or None when unreadable or more than a day in the future.
+    """
+    if not raw:
+        return None
+    text = clean(html.unescape(raw)).replace("\u202f", " ")
+    if not text:
+        return None
+    value = _parse_date_text(text)
+    if value is None:
+        return None
+    now = now or datetime.now(UTC)
+    if value - now > timedelta(days=1):
+        return None
+    return value
+
+
+def _parse_date_text(text: str) -> datetime | None:
+    m = _US_DATE.match(text)
+    if m:
+        month, day, year, hour, minute, second, ampm = m.groups()
+        h = int(hour)
+        if ampm:
+            h = h % 12 + (12 if ampm.lower() == "pm" else 0)
+        try:
+            return datetime(int(year), int(month), int(day), h, int(minute), int(second or 0),
+                            tzinfo=VIETNAM)
+        except ValueError:
+            return None
+    # ISO 8601 (Atom, JSON-LD)
+    try:
+        iso = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return iso if iso.tzinfo else iso.replace(tzinfo=VIETNAM)
+    except ValueError:
+        pass
+    # RFC 822 with an offset email.utils misreads: "+07:00", "+07", "GMT+7"
+    offset = None
+    m = _GMT_OFFSET.search(text)
+    if m and not re.search(r"[+-]\d{4}\s*$", text):
+        sign, hh, mm = m.groups()
+        minutes = int(hh) * 60 + int(mm or 0)
+        if minutes <= 14 * 60:
+            offset = timezone(timedelta(minutes=minutes if sign == "+" else -minutes))
+            text = text[: m.start()].strip()
+    try:
+        value = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if offset is not None:
+        return value.replace(tzinfo=offset)
+    if value.tzinfo is None:
+        # "-0000" and no zone at all both come back naive: a zoneless time is Vietnam time
+        has_zone = re.search(r"(GMT|UTC|UT|[+-]\d{4})\s*$", text)
+        return value.replace(tzinfo=UTC if has_zone else VIETNAM)
+    return value
+
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+def to_local(value: datetime, tz: timezone | None = None) -> datetime:
+    """The time in the display zone (Vietnam by default)."""
+    return value.astimezone(tz or VIETNAM)
+
+
+def date_line(value: datetime | None, tz: timezone | None = None) -> str:
+    """`19/08/2020 | 14:17`, the source page's date line (without its label)."""
+    if value is None:
+        return "—"
+    local = to_local(value, tz)
+    return local.strftime("%d/%m/%Y | %H:%M")
+
+
+def relative_time(value: datetime | None, now: datetime | None = None, *, lang: str = "vi",
+                  tz: timezone | None = None) -> str:
+    """"vừa xong", "5 phút trước", "2 giờ trước", "hôm qua", "3 ngày trước", then the date."""
+    if value is None:
+        return ""
+    now = now or datetime.now(UTC)
+    seconds = (now - value).total_seconds()
+    en = lang == "en"
+    if seconds < 60:
+        return "just now" if en else "vừa xong"
+    if seconds < 3600:
+        n = int(seconds // 60)
+        return f"{n} min ago" if en else f"{n} phút trước"
+    local_now, local = to_local(now, tz), to_local(value, tz)
+    days = (local_now.date() - local.date()).days
+    if seconds < 86400 and days == 0:
+        n = int(seconds // 3600)
+        return f"{n} h ago" if en else f"{n} giờ trước"
+    if days <= 1:
+        return "yesterday" if en else "hôm qua"
+    if days < 7:
+        return f"{days} days ago" if en else f"{days} ngày trước"
+    return local.strftime("%d/%m/%Y")
+
+
+def long_date(value: datetime, tz: timezone | None = None) -> str:
+    """`Thứ Bảy, 28/11/2026 14:17`."""
+    local = to_local(value, tz)
+    return f"{WEEKDAYS_VI[local.weekday()]}, {local.strftime('%d/%m/%Y %H:%M')}"
