@@ -1,0 +1,285 @@
+"""config.toml → a validated, frozen Config. Errors name the file, the line and what is wrong."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tui_news import __version__
+from tui_news.catalogue import DEFAULT_CITIES, DEFAULT_FEEDS
+from tui_news.models import City, FeedConfig
+from tui_news.text import clean, is_web_url, redact_url
+
+DEFAULT_WEATHER_URL = "https://api.open-meteo.com/v1/forecast"
+DEFAULT_USER_AGENT = f"tui-news/{__version__}"
+MAX_URL_LENGTH = 2048
+LANGUAGES = ("vi", "en")
+
+
+class ConfigError(Exception):
+    """The config cannot be used. str(e) is one line: `FILE:LINE: what is wrong`."""
+
+    def __init__(self, path: Path, reason: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path, self.reason, self.line = path, reason, line
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting, with defaults; `feeds` is the built-in catalogue when none are configured."""
+
+    path: Path
+    language: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    refresh_minutes: int = 30  # how often the open reader refreshes feeds
+    timeout: float = 20.0
+    concurrency: int = 16
+    user_agent: str = DEFAULT_USER_AGENT
+    weather_url: str = DEFAULT_WEATHER_URL
+    weather_refresh_minutes: int = 30
+    cities: tuple[City, ...] = DEFAULT_CITIES
+    feeds: tuple[FeedConfig, ...] = DEFAULT_FEEDS
+    feeds_configured: bool = False  # False: the built-in catalogue is in use
+    keys: Mapping[str, str] = field(default_factory=dict)
+    prefetch: bool = False  # [offline] prefetch: download full text of new articles
+    keep_days: int = 0  # [cache] keep_days: 0 keeps everything
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Configured categories in config order, each once."""
+        return tuple(dict.fromkeys(f.category for f in self.feeds))
+
+    @property
+    def tz(self) -> tzinfo:
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return timezone(timedelta(hours=7), "ICT")
+
+
+# Known keys per table, with their type; anything else is reported as a warning, not an error,
+# so a config written for a newer version still opens.
+_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "general": {"language": str, "timezone": str, "refresh_minutes": int},
+    "network": {"timeout": (int, float), "concurrency": int, "user_agent": str},
+    "weather": {"url": str, "refresh_minutes": int, "cities": list},
+    "offline": {"prefetch": bool},
+    "cache": {"keep_days": int},
+    "keys": {},
+}
+_TOP_LEVEL = set(_SCHEMA) | {"feeds"}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "an array",
+               (int, float): "a number", float: "a number"}
+
+
+def load_config(path: Path) -> Config:
+    """Read `path`; a missing file means defaults. Raises ConfigError (exit 2) when broken."""
+    if not path.exists():
+        return Config(path=path)
+    if path.is_dir():
+        raise ConfigError(path, "is a directory, not a config file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(path, f"is not valid UTF-8 (byte {exc.start})", line) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)", message)
+        reason = clean(re.sub(r"\s*\(at line.*\)", "", message)) or "invalid TOML"
+        line = int(m.group(1)) if m else (text.count("\n") + 1 if "end of document" in message
+                                           else None)
+        raise ConfigError(path, f"invalid TOML: {reason}", line) from None
+    return _Builder(path, text, data).build()
+
+
+class _Builder:
+    """Validates the parsed TOML and locates errors in the source text."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
+        self.path, self.lines, self.data = path, text.splitlines(), data
+        self.warnings: list[str] = []
+
+    def fail(self, reason: str, key: str | None = None, table: str | None = None,
+             index: int = 0) -> ConfigError:
+        return ConfigError(self.path, reason, self._line_of(key, table, index))
+
+    def _line_of(self, key: str | None, table: str | None, index: int) -> int | None:
+        """Best-effort line of `key` in `[table]` (or the index-th `[[table]]`)."""
+        start = 0
+        if table:
+            header = re.compile(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$")
+            seen = -1
+            for number, line in enumerate(self.lines):
+                if header.match(line):
+                    seen += 1
+                    if seen == index:
+                        start = number
+                        break
+            else:
+                return None
+            if key is None:
+                return start + 1
+        if key is None:
+            return None
+        pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
+        for number in range(start, len(self.lines)):
+            if number > start and table and self.lines[number].lstrip().startswith("["):
+                break
+            if pattern.match(self.lines[number]):
+                return number + 1
+        return start + 1 if table else None
+
+    def get(self, table: str, key: str, default: Any) -> Any:
+        section = self.data.get(table, {})
+        if not isinstance(section, dict):
+            raise self.fail(f"[{table}] must be a table", table)
+        if key not in section:
+            return default
+        value = section[key]
+        expected = _SCHEMA[table][key]
+        ok = isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool)
+        if not ok:
+            raise self.fail(f"{table}.{key} must be {_TYPE_NAMES[expected]}, "
+                            f"not {type(value).__name__}", key, table)
+        return value
+
+    def positive(self, table: str, key: str, default: int | float, high: int | float) -> Any:
+        value = self.get(table, key, default)
+        if not 0 < value <= high:
+            raise self.fail(f"{table}.{key} must be between 1 and {high}", key, table)
+        return value
+
+    def build(self) -> Config:
+        self._check_unknown()
+        language = self.get("general", "language", "vi")
+        if language not in LANGUAGES:
+            raise self.fail('general.language must be "vi" or "en"', "language", "general")
+        tz_name = self.get("general", "timezone", "Asia/Ho_Chi_Minh")
+        try:
+            ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(f"general.timezone: unknown time zone {clean(tz_name, limit=60)!r}",
+                            "timezone", "general") from None
+        weather_url = self.get("weather", "url", DEFAULT_WEATHER_URL)
+        if not is_web_url(weather_url):
+            raise self.fail("weather.url must be an http or https URL", "url", "weather")
+        feeds = self._feeds()
+        keep_days = self.get("cache", "keep_days", 0)
+        if keep_days < 0:
+            raise self.fail("cache.keep_days must be 0 (keep all) or more", "keep_days", "cache")
+        return Config(
+            path=self.path,
+            language=language,
+            timezone=tz_name,
+            refresh_minutes=self.positive("general", "refresh_minutes", 30, 24 * 60),
+            timeout=float(self.positive("network", "timeout", 20, 600)),
+            concurrency=self.positive("network", "concurrency", 16, 64),
+            user_agent=clean(self.get("network", "user_agent", DEFAULT_USER_AGENT), limit=200)
+            or DEFAULT_USER_AGENT,
+            weather_url=weather_url,
+            weather_refresh_minutes=self.positive("weather", "refresh_minutes", 30, 24 * 60),
+            cities=self._cities(),
+            feeds=feeds or DEFAULT_FEEDS,
+            feeds_configured=bool(feeds),
+            keys=self._keys(),
+            prefetch=self.get("offline", "prefetch", False),
+            keep_days=keep_days,
+            warnings=tuple(self.warnings),
+        )
+
+    def _check_unknown(self) -> None:
+        for table, value in self.data.items():
+            if table not in _TOP_LEVEL:
+                self.warnings.append(f"{self.path}: unknown setting {clean(table, limit=40)!r} "
+                                     "ignored")
+            elif table in _SCHEMA and table != "keys" and isinstance(value, dict):
+                for key in value:
+                    if key not in _SCHEMA[table]:
+                        self.warnings.append(f"{self.path}: unknown setting "
+                                             f"{table}.{clean(key, limit=40)} ignored")
+
+    def _feeds(self) -> tuple[FeedConfig, ...]:
+        raw = self.data.get("feeds", [])
+        if not isinstance(raw, list):
+            raise self.fail("feeds must be an array of tables ([[feeds]])", "feeds")
+        feeds: list[FeedConfig] = []
+        seen: set[str] = set()
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                raise self.fail("each [[feeds]] entry must be a table", "feeds")
+            url = item.get("url")
+            if not isinstance(url, str) or not url.strip():
+                raise self.fail(f"feeds[{index + 1}] needs a url", "url", "feeds", index)
+            url = url.strip()
+            shown = redact_url(url)
+            if len(url) > MAX_URL_LENGTH:
+                raise self.fail(f"feeds[{index + 1}].url is longer than {MAX_URL_LENGTH} "
+                                "characters", "url", "feeds", index)
+            if not is_web_url(url):
+                raise self.fail(f"feeds[{index + 1}].url {shown!r} is not an http or https URL",
+                                "url", "feeds", index)
+            category = item.get("category", "Khác")
+            title = item.get("title")
+            for key, value in (("category", category), ("title", title)):
+                if value is not None and not isinstance(value, str):
+                    raise self.fail(f"feeds[{index + 1}].{key} must be a string", key, "feeds",
+                                    index)
+            for key in item:
+                if key not in ("url", "category", "title"):
+                    self.warnings.append(f"{self.path}: unknown setting feeds[{index + 1}]."
+                                         f"{clean(key, limit=40)} ignored")
+            if url in seen:
+                continue
+            seen.add(url)
+            feeds.append(FeedConfig(url=url, category=clean(category, limit=80) or "Khác",
+                                    title=clean(title, limit=120) or None))
+        return tuple(feeds)
+
+    def _cities(self) -> tuple[City, ...]:
+        raw = self.get("weather", "cities", None)
+        if raw is None:
+            return DEFAULT_CITIES
+        cities: list[City] = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                raise self.fail("each [[weather.cities]] entry must be a table", "cities")
+            name, lat, lon = item.get("name"), item.get("latitude"), item.get("longitude")
+            if not isinstance(name, str) or not clean(name):
+                raise self.fail(f"weather.cities[{index + 1}] needs a name", "name",
+                                "weather.cities", index)
+            for key, value, limit in (("latitude", lat, 90), ("longitude", lon, 180)):
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise self.fail(f"weather.cities[{index + 1}].{key} must be a number", key,
+                                    "weather.cities", index)
+                if not -limit <= value <= limit:
+                    raise self.fail(f"weather.cities[{index + 1}].{key} must be between "
+                                    f"-{limit} and {limit}", key, "weather.cities", index)
+            cities.append(City(clean(name, limit=60), float(lat), float(lon)))  # type: ignore[arg-type]
+        return tuple(cities)
+
+    def _keys(self) -> dict[str, str]:
+        raw = self.data.get("keys", {})
+        if not isinstance(raw, dict):
+            raise self.fail("[keys] must be a table", "keys")
+        keys: dict[str, str] = {}
+        for action, key in raw.items():
+            if not isinstance(key, str) or not key.strip():
+                raise self.fail(f"keys.{clean(action, limit=40)} must be a key name such as "
+                                '"r" or "ctrl+r"', action, "keys")
+            keys[clean(action, limit=40)] = clean(key, limit=40)
+        return keys

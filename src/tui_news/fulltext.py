@@ -1,0 +1,89 @@
+"""Full article text: download the page, extract it off the event loop, keep it in the cache."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tui_news.config import Config
+from tui_news.extract import ExtractError, extract_article
+from tui_news.fetch import Fetcher, FetchError
+from tui_news.models import Article, FullText
+from tui_news.store import CacheMovedAside, Store
+
+PAGE_LIMIT = 5 << 20  # an article page over 5 MB is not an article
+PER_HOST = 2  # prefetch politely: at most this many pages of one site at a time
+
+
+class FullTextError(Exception):
+    """The page could not be turned into an article. str(e) is one clean line."""
+
+
+async def download_full_text(fetcher: Fetcher, store: Store, article: Article) -> FullText:
+    """Fetch, extract and store the full text of `article`."""
+    if not article.link:
+        raise FullTextError("this article has no web link")
+    try:
+        response = await fetcher.get(article.link, max_bytes=PAGE_LIMIT,
+                                     accept="text/html,application/xhtml+xml")
+    except FetchError as exc:
+        raise FullTextError(f"could not download the page: {exc}") from None
+    content_type = response.headers.get("content-type", "text/html").lower()
+    if "html" not in content_type and "xml" not in content_type:
+        raise FullTextError(f"the page is not HTML ({content_type.split(';')[0]})")
+    try:
+        full = await asyncio.to_thread(extract_article, response.body, response.url)
+    except ExtractError as exc:
+        raise FullTextError(f"no article text on the page: {exc}") from None
+    store.save_full_text(article.id, full)
+    return full
+
+
+async def prefetch(fetcher: Fetcher, store: Store, ids: Sequence[int]) -> tuple[int, int]:
+    """Download full texts of `ids`, each page once, at most PER_HOST per site at a time.
+
+    Returns (downloaded, failed); failures keep the summary and are tried again next refresh.
+    """
+    hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(PER_HOST))
+    seen: set[str] = set()
+    articles: list[Article] = []
+    for article in store.articles(ids):
+        if article.link and not article.has_full_text and article.link not in seen:
+            seen.add(article.link)
+            articles.append(article)
+
+    async def one(article: Article) -> bool:
+        async with hosts[urlsplit(article.link or "").hostname or ""]:
+            try:
+                await download_full_text(fetcher, store, article)
+            except FullTextError:
+                return False
+            return True
+
+    outcomes = await asyncio.gather(*(one(a) for a in articles))
+    ok = sum(outcomes)
+    return ok, len(outcomes) - ok
+
+
+def fetch_full_text(config: Config, db_path: Path, article_id: int) -> FullText:
+    """Synchronous entry point (CLI `show --full`, the reader's thread worker)."""
+    try:
+        store = Store.open(db_path)
+    except CacheMovedAside as moved:
+        store = moved.store
+    try:
+        article = store.article(article_id)
+        if article is None:
+            raise FullTextError(f"no article with id {article_id}")
+
+        async def run() -> FullText:
+            async with Fetcher(user_agent=config.user_agent, timeout=config.timeout,
+                               concurrency=config.concurrency) as fetcher:
+                return await download_full_text(fetcher, store, article)
+
+        return asyncio.run(run())
+    finally:
+        store.close()

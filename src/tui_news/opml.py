@@ -1,0 +1,133 @@
+"""OPML import and export; the config is rewritten atomically and keeps its comments."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import tomlkit
+from lxml import etree
+
+from tui_news.config import MAX_URL_LENGTH, Config
+from tui_news.models import FeedConfig
+from tui_news.text import clean, is_web_url
+
+MAX_OPML_BYTES = 10 << 20
+
+
+class OpmlError(Exception):
+    """The OPML file cannot be used. str(e) is one line naming the file and the fault."""
+
+
+def read_opml(path: Path, default_category: str = "Khác") -> tuple[list[FeedConfig], int]:
+    """Subscriptions in an OPML file and how many outlines were skipped (not http/https).
+
+    The category is the outline's `category` attribute, else its parent folder's title.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OpmlError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError(f"{path}: larger than {MAX_OPML_BYTES >> 20} MB")
+    # No entities, no DTD, no network: an OPML file is data, not instructions.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, recover=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise OpmlError(f"{path}:{exc.lineno or 0}: not valid XML ({clean(exc.msg)})") from None
+    if not isinstance(root.tag, str) or etree.QName(root).localname != "opml":
+        raise OpmlError(f"{path}: not an OPML file")
+    feeds: list[FeedConfig] = []
+    skipped = 0
+    for outline in root.iter("{*}outline"):
+        url = outline.get("xmlUrl")
+        if url is None:
+            continue
+        url = clean(url)
+        if not is_web_url(url) or len(url) > MAX_URL_LENGTH:
+            skipped += 1
+            continue
+        category = outline.get("category", "").split("/")[-1].split(",")[0]
+        if not clean(category):
+            parent = outline.getparent()
+            if parent is not None and etree.QName(parent).localname == "outline":
+                category = parent.get("text") or parent.get("title") or ""
+        title = outline.get("title") or outline.get("text")
+        feeds.append(FeedConfig(url=url, category=clean(category, limit=80) or default_category,
+                                title=clean(title, limit=120) or None))
+    return feeds, skipped
+
+
+def write_opml(feeds: Sequence[FeedConfig], title: str = "tui-news") -> str:
+    """OPML 2.0: one folder outline per category, in config order."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
+             f"  <head><title>{_text(title)}</title></head>", "  <body>"]
+    categories = list(dict.fromkeys(f.category for f in feeds))
+    for category in categories:
+        lines.append(f"    <outline text={quoteattr(category)} title={quoteattr(category)}>")
+        for feed in (f for f in feeds if f.category == category):
+            name = feed.title or feed.url
+            lines.append(f'      <outline type="rss" text={quoteattr(name)} '
+                         f"title={quoteattr(name)} xmlUrl={quoteattr(feed.url)} "
+                         f"category={quoteattr(category)}/>")
+        lines.append("    </outline>")
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines)
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def add_feeds_to_config(config: Config, new: Sequence[FeedConfig]) -> int:
+    """Append `new` feeds (not already subscribed) to the config file; returns how many.
+
+    When the config had no feeds (the built-in catalogue was in use) the catalogue is written
+    first, so importing never makes the user's current subscriptions disappear.
+    """
+    path = config.path
+    if path.exists():
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    else:
+        document = tomlkit.document()
+        document.add(tomlkit.comment("tui-news configuration (see the README)"))
+    existing = {f.url for f in config.feeds}
+    to_add = [f for f in dict((f.url, f) for f in new).values() if f.url not in existing]
+    if not to_add:
+        return 0
+    feeds_array = document.get("feeds")
+    if feeds_array is None:
+        feeds_array = tomlkit.aot()
+        document.append("feeds", feeds_array)
+    to_write = list(config.feeds) + to_add if not config.feeds_configured else to_add
+    for feed in to_write:
+        table = tomlkit.table()
+        table.add("url", feed.url)
+        table.add("category", feed.category)
+        if feed.title:
+            table.add("title", feed.title)
+        feeds_array.append(table)
+    atomic_write(path, tomlkit.dumps(document))
+    return len(to_add)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temp file in the same directory and rename, keeping the file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

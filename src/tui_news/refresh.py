@@ -1,0 +1,120 @@
+"""The refresh pipeline: fetch → parse (in worker processes) → store, with progress callbacks."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui_news.config import Config
+from tui_news.feeds import FeedError, FeedParserPool
+from tui_news.fetch import Fetcher, FetchError
+from tui_news.models import FeedConfig, FeedResult, RefreshSummary
+from tui_news.store import CacheMovedAside, Store
+
+Progress = Callable[[int, int, FeedResult], None]
+
+
+def select_feeds(config: Config, categories: set[str] | None) -> list[FeedConfig]:
+    """The configured feeds, limited to `categories` when given."""
+    return [f for f in config.feeds if categories is None or f.category in categories]
+
+
+async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
+                        feeds: Sequence[FeedConfig], *, progress: Progress | None = None,
+                        now: datetime | None = None) -> tuple[FeedResult, ...]:
+    """Refresh `feeds` concurrently (the Fetcher bounds concurrency globally and per host)."""
+    done = 0
+    total = len(feeds)
+
+    async def one(feed: FeedConfig) -> FeedResult:
+        nonlocal done
+        result = await _refresh_one(store, fetcher, pool, feed, now or datetime.now(UTC))
+        done += 1
+        if progress is not None:
+            progress(done, total, result)
+        return result
+
+    return tuple(await asyncio.gather(*(one(f) for f in feeds)))
+
+
+async def _refresh_one(store: Store, fetcher: Fetcher, pool: FeedParserPool, feed: FeedConfig,
+                       now: datetime) -> FeedResult:
+    state = store.feed_state(feed.url)
+    if state and state.retry_after and state.retry_after > now:
+        when = state.retry_after.astimezone().strftime("%H:%M")
+        return FeedResult(feed.url, "skipped", error=f"server asked to wait until {when}")
+    etag = state.etag if state else None
+    last_modified = state.last_modified if state else None
+    try:
+        response = await fetcher.get(feed.url, etag=etag, last_modified=last_modified)
+    except FetchError as exc:
+        store.record_fetch(feed.url, status="error", error=str(exc), retry_after=exc.retry_after,
+                           fetched_at=now)
+        return FeedResult(feed.url, "error", error=str(exc))
+    if response.not_modified:
+        store.record_fetch(feed.url, status="not-modified", etag=response.etag,
+                           last_modified=response.last_modified, fetched_at=now)
+        return FeedResult(feed.url, "not-modified")
+    # A server without validators often sends the same bytes again: skip parsing them.
+    body_hash = hashlib.sha256(response.body).hexdigest()
+    if state and state.body_hash == body_hash:
+        store.record_fetch(feed.url, status="ok", etag=response.etag,
+                           last_modified=response.last_modified, body_hash=body_hash,
+                           fetched_at=now)
+        return FeedResult(feed.url, "unchanged")
+    try:
+        parsed = await pool.parse(response.body, response.url)
+    except FeedError as exc:
+        store.record_fetch(feed.url, status="error", error=str(exc), fetched_at=now)
+        return FeedResult(feed.url, "error", error=str(exc))
+    new = store.ingest(feed.url, parsed.entries, seen_at=now)
+    store.record_fetch(feed.url, status="ok", etag=response.etag,
+                       last_modified=response.last_modified, body_hash=body_hash,
+                       feed_title=parsed.title or None, fetched_at=now)
+    return FeedResult(feed.url, "ok", new=new)
+
+
+async def refresh_all(config: Config, store: Store, *, categories: set[str] | None = None,
+                      full: bool = False, weather: bool = True,
+                      progress: Progress | None = None) -> RefreshSummary:
+    """Feeds, then (optionally) full texts of new articles and the weather, on one client."""
+    started = datetime.now(UTC)
+    store.sync_feeds(config.feeds)
+    pool = FeedParserPool()
+    try:
+        async with Fetcher(user_agent=config.user_agent, timeout=config.timeout,
+                           concurrency=config.concurrency) as fetcher:
+            results = await refresh_feeds(store, fetcher, pool, select_feeds(config, categories),
+                                          progress=progress, now=started)
+            weather_error = None
+            if weather:
+                from tui_news.weather import update_weather
+
+                weather_error = await update_weather(store, fetcher, config)
+            if full or config.prefetch:
+                from tui_news.fulltext import prefetch
+
+                await prefetch(fetcher, store, store.ids_without_full_text(since=started))
+    finally:
+        pool.shutdown()
+    if config.keep_days:
+        store.purge(config.keep_days)
+    return RefreshSummary(results=results, weather_error=weather_error)
+
+
+def run_refresh(config: Config, db_path: Path, *, categories: set[str] | None = None,
+                full: bool = False, weather: bool = True,
+                progress: Progress | None = None) -> RefreshSummary:
+    """Synchronous entry point for the CLI and the reader's thread worker: own store, own loop."""
+    try:
+        store = Store.open(db_path)
+    except CacheMovedAside as moved:  # the caller opened it first and has said so
+        store = moved.store
+    try:
+        return asyncio.run(refresh_all(config, store, categories=categories, full=full,
+                                       weather=weather, progress=progress))
+    finally:
+        store.close()
