@@ -75,6 +75,12 @@ class Site:
         return [headers for p, headers in self.requests if p == path]
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """Every test server listens on 127.0.0.1 (not "localhost", which may resolve to ::1)."""
+    return ("127.0.0.1", 0)
+
+
 @pytest.fixture
 def site(httpserver: HTTPServer) -> Iterator[Site]:
     """A local site: add files with `site.add(...)`; /v1/forecast answers like Open-Meteo."""

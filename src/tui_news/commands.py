@@ -53,7 +53,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     for failed in summary.failed:
         print(f"tui-news: {feed_error_line(failed)}", file=sys.stderr)
     if summary.weather_error:
-        print(f"tui-news: weather: {summary.weather_error}", file=sys.stderr)
+        print(f"tui-news: {summary.weather_error}", file=sys.stderr)
     total = len(summary.results)
     by_status = {s: sum(r.status == s for r in summary.results)
                  for s in ("ok", "not-modified", "unchanged", "skipped", "error")}
@@ -148,7 +148,7 @@ def cmd_weather(ctx: Context, args: argparse.Namespace) -> int:
         store.close()
     never = all(w.fetched_at is None for w in observations)
     if error:
-        print(f"tui-news: weather: {error}", file=sys.stderr)
+        print(f"tui-news: {error}", file=sys.stderr)
     if never:
         raise CommandError("no weather has ever been fetched" +
                            (" (offline)" if ctx.offline else ""))
@@ -157,7 +157,7 @@ def cmd_weather(ctx: Context, args: argparse.Namespace) -> int:
         print(f"tui-news: weather from the cache, fetched "
               f"{relative_time(oldest, now, lang='en')}", file=sys.stderr)
     if args.json:
-        dump_json([weather.weather_to_json(w, ctx.lang) for w in observations], sys.stdout)
+        dump_json([weather.weather_to_json(w, ctx.lang, tz=ctx.config.tz) for w in observations], sys.stdout)
         return EXIT_OK
     print(label("weather_title", ctx.lang))
     for name, w in zip(names, observations, strict=True):

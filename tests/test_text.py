@@ -1,0 +1,113 @@
+"""Cleaning, folding, links and dates (DOMAIN.md, SAFETY.md rule 1)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from tui_news.text import (
+    clean,
+    date_line,
+    fold,
+    long_date,
+    normalize_link,
+    parse_date,
+    redact_url,
+    relative_time,
+    strip_outlet_prefix,
+    unescape_clean,
+)
+
+ICT = timezone(timedelta(hours=7))
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Sun, 23 Aug 2026 02:00:00 +0700", datetime(2026, 8, 23, 2, 0, tzinfo=ICT)),
+        ("Sun, 23 Aug 26 05:52:00 +0700", datetime(2026, 8, 23, 5, 52, tzinfo=ICT)),
+        ("Sat, 22 Aug 2026 22:58:22 +07:00", datetime(2026, 8, 22, 22, 58, 22, tzinfo=ICT)),
+        ("Sun, 23 Aug 2026 05:49:00 +07", datetime(2026, 8, 23, 5, 49, tzinfo=ICT)),
+        ("8/23/2026 5:20:00\u202fAM", datetime(2026, 8, 23, 5, 20, tzinfo=ICT)),
+        ("8/22/2026 11:00:00 PM", datetime(2026, 8, 22, 23, 0, tzinfo=ICT)),
+        ("8/22/2026 12:30:00 AM", datetime(2026, 8, 22, 0, 30, tzinfo=ICT)),
+        ("Tue, 15 Sep 2026 09:02:15 GMT+7", datetime(2026, 9, 15, 9, 2, 15, tzinfo=ICT)),
+        ("Sat, 22 Aug 2026 10:06:43 GMT", datetime(2026, 8, 22, 10, 6, 43, tzinfo=UTC)),
+        ("2026-08-23T05:00:00", datetime(2026, 8, 23, 5, 0, tzinfo=ICT)),
+        ("2026-08-23T05:00:00Z", datetime(2026, 8, 23, 5, 0, tzinfo=UTC)),
+        ("Sun, 23 Aug 2026 02:00:00", datetime(2026, 8, 23, 2, 0, tzinfo=ICT)),
+    ],
+)
+def test_every_pubdate_shape(raw: str, expected: datetime) -> None:
+    value = parse_date(raw, now=NOW)
+    assert value == expected
+    assert value is not None and value.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize("raw", ["", "garbage", "32/13/2026 10:00:00 AM", "Sun, 99 Foo",
+                                 "Sun, 30 Nov 2026 02:00:00 +0700"])
+def test_bad_and_far_future_dates_are_none(raw: str) -> None:
+    assert parse_date(raw, now=NOW) is None
+
+
+def test_clean_removes_escapes_controls_and_bidi() -> None:
+    hostile = ("a\x1b]52;c;SGVsbG8=\x07b\x1b[31mc\x9b2Jd\x1b]8;;http://x\x1b\\e\u202eF\ud800"
+               "\x00G\x85H\x7fI")
+    assert clean(hostile) == "abcdeFGHI"
+
+
+def test_clean_normalises_and_collapses() -> None:
+    nfd = unicodedata.normalize("NFD", "Hà Nội\u00a0 khoẻ")
+    assert clean(f"  {nfd}\n\t x ") == "Hà Nội khoẻ x"
+    assert clean("một\n\n\n\nhai", multiline=True) == "một\n\nhai"
+    assert clean("x" * 100, limit=10) == "x" * 9 + "…"
+    assert clean(None) == ""
+
+
+def test_unescape_once() -> None:
+    assert unescape_clean("Tỷ gi&#225; ng&#224;y") == "Tỷ giá ngày"
+    assert unescape_clean("&amp;lt;") == "&lt;"
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [("ha noi", "Hà Nội"), ("da nang", "Đà Nẵng"), ("hoa", "hoà"), ("hoa", "hòa"),
+     ("khoe", "khoẻ"), ("thuy", "thủy")],
+)
+def test_fold_matches_vietnamese(query: str, text: str) -> None:
+    assert fold(text) == fold(query)
+    assert fold(unicodedata.normalize("NFD", text)) == fold(text)
+
+
+def test_links() -> None:
+    base = "https://vnexpress.net/rss/thoi-su.rss"
+    assert normalize_link(" \n/a.html?utm_source=rss&id=3&fbclid=x&zarsrc=1\n", base) == \
+        "https://vnexpress.net/a.html?id=3"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", ""):
+        assert normalize_link(bad, base) is None
+    assert normalize_link("relative.html", None) is None
+    assert redact_url("https://user:pw@a.example:8080/x") == "https://***@a.example:8080/x"
+
+
+def test_outlet_prefixes() -> None:
+    for lead in ("(Dân trí) - Nội dung", "(Chinhphu.vn) - Nội dung", "VOV.VN - Nội dung",
+                 "VTV.vn - Nội dung", "(NLĐO)- Nội dung"):
+        assert strip_outlet_prefix(lead) == "Nội dung"
+    assert strip_outlet_prefix("Dân trí là tờ báo") == "Dân trí là tờ báo"
+
+
+def test_dates_for_people() -> None:
+    when = datetime(2020, 8, 19, 7, 17, tzinfo=UTC)
+    assert date_line(when) == "19/08/2020 | 14:17"
+    assert long_date(datetime(2026, 11, 28, 7, 17, tzinfo=UTC)) == "Thứ Bảy, 28/11/2026 14:17"
+    now = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+    assert relative_time(now - timedelta(seconds=20), now) == "vừa xong"
+    assert relative_time(now - timedelta(minutes=5), now) == "5 phút trước"
+    assert relative_time(now - timedelta(hours=2), now) == "2 giờ trước"
+    assert relative_time(now - timedelta(hours=20), now) == "hôm qua"
+    assert relative_time(now - timedelta(days=3), now) == "3 ngày trước"
+    assert relative_time(now - timedelta(days=30), now) == "29/10/2026"
+    assert relative_time(now - timedelta(minutes=5), now, lang="en") == "5 min ago"
