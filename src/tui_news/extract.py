@@ -1,0 +1,383 @@
+"""Article page → FullText: site rules first, then an obvious body container, then trafilatura."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml import html as lhtml
+
+from tui_news.extract_sites import (
+    RawBlock,
+    SiteRule,
+    caption_text,
+    first,
+    is_upper,
+    json_ld,
+    ld_text,
+    metas_of,
+    parse_page_date,
+    prune,
+    related_phrase,
+    rule_for,
+    text_of,
+    walk,
+)
+from tui_news.models import Block, BlockKind, FullText
+from tui_news.text import clean, fold, normalize_link, strip_outlet_prefix
+
+__all__ = ["ExtractError", "extract_article", "parse_page_date"]
+
+
+class ExtractError(Exception):
+    """The page is not a readable article (binary, empty, a login wall, no body text)."""
+
+
+MIN_BODY_CHARS = 150  # less body text than this is a teaser, an error page or a login wall
+_LOGIN_WALL_CHARS = 600  # a password field plus this little text is a login wall
+
+# Magic numbers of formats a link can point at instead of a page
+# fmt: off
+_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
+                 b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"ID3", b"fLaC", b"\x7fELF", b"BZh")
+# fmt: on
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def _decode(data: bytes | str) -> str:
+    """Bytes → str: BOM, then UTF-8 if valid, then the declared charset, then UTF-8 with U+FFFD."""
+    if isinstance(data, str):
+        text = data
+    else:
+        head = data[:1024]
+        if head.lstrip().startswith(_BINARY_MAGIC) or _mostly_controls(head):
+            raise ExtractError("not an HTML page (binary content)")
+        if data.startswith(codecs.BOM_UTF8):
+            text = data[3:].decode("utf-8", "replace")
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16", "replace")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                m = _META_CHARSET.search(data[:16384])
+                encoding = m.group(1).decode("ascii") if m else "utf-8"
+                try:
+                    text = data.decode(encoding, "replace")
+                except LookupError:
+                    text = data.decode("utf-8", "replace")
+    if _mostly_controls(text[:1024].encode("utf-8", "replace")):
+        raise ExtractError("not an HTML page (binary content)")
+    # libxml2 stops at NUL; an XML declaration in a str makes lxml refuse the document
+    return _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+
+
+def _mostly_controls(head: bytes) -> bool:
+    if not head:
+        return False
+    bad = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bad > len(head) // 10
+
+
+def _parse(text: str) -> lhtml.HtmlElement:
+    if "<" not in text[:65536]:
+        raise ExtractError("not an HTML page")
+    parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        doc = lhtml.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"not an HTML page ({clean(exc, limit=80)})") from None
+    for br in doc.iter("br"):  # text_content() would glue the lines of a <br> together
+        br.tail = " " + (br.tail or "")
+    return doc
+
+
+# --- the generic path ----------------------------------------------------------------------------
+
+_CONTAINER_HINT = re.compile(
+    r"articlebody|article[-_]?(?:content|body|detail|text)|news[-_]?(?:content|body|detail|text)"
+    r"|detail[-_]?(?:content|body)|content[-_]?(?:detail|news|article|body)|entry[-_]?content"
+    r"|post[-_]?(?:content|body)|story[-_]?body|fck_detail|main[-_]?text|noi[-_]?dung",
+    re.I,
+)
+_LEAD_CLASS = re.compile(r"sapo|^description$|^lead$|^summary$|chapeau|^excerpt$|[-_]lead$", re.I)
+_DATE_CLASS = re.compile(r"date|time|publish", re.I)
+# fmt: off
+_AUTHOR_SELECTORS = (".author", ".article__author", ".detail-author", ".author-name",
+                     "[rel=author]", ".byline")
+# fmt: on
+_DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|gov)\b", re.I)
+
+
+def _find_container(doc: lhtml.HtmlElement) -> lhtml.HtmlElement | None:
+    """The element that obviously holds the article body (by class/id/itemprop), or None."""
+    best, best_score = None, 0
+    candidates = 0
+    for el in doc.iter("div", "article", "section", "main", "td"):
+        hint = " ".join((el.get("class") or "", el.get("id") or ""))
+        if not (_CONTAINER_HINT.search(hint) or el.get("itemprop") == "articleBody"):
+            continue
+        candidates += 1
+        if candidates > 60:  # hostile pages: hundreds of nested "content" divs
+            break
+        # Score by paragraph text that sits directly in the element (or one wrapper down)
+        score = len((el.text or "").strip())
+        for child in el:
+            score += len((child.tail or "").strip()) if isinstance(child.tag, str) else 0
+            if child.tag == "p":
+                score += len(clean(child.text_content()))
+            elif child.tag in ("div", "section"):
+                score += sum(len(clean(p.text_content())) for p in child if p.tag == "p") // 2
+        if score > best_score:
+            best, best_score = el, score
+    return best if best_score >= MIN_BODY_CHARS else None
+
+
+def _generic_lead(doc: lhtml.HtmlElement) -> str:
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in ("meta", "script", "style", "a"):
+            continue
+        classes = (el.get("class") or "").split()
+        if any(_LEAD_CLASS.search(c) for c in classes):
+            text = text_of(el)
+            if len(text) >= 30:
+                return text
+    return ""
+
+
+def _trafilatura_blocks(text: str, doc: lhtml.HtmlElement, url: str, base: str) -> list[RawBlock]:
+    import trafilatura  # heavy: import only when a page needs it
+
+    try:
+        xml = trafilatura.extract(
+            text,
+            url=url,
+            output_format="xml",
+            include_comments=False,
+            include_images=True,
+            include_links=True,
+            include_tables=True,
+            with_metadata=False,
+            deduplicate=False,
+        )
+    except Exception:  # trafilatura raises assorted internals on broken markup: not an article
+        return []
+    if not xml:
+        return []
+    try:
+        root = etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return []
+    # trafilatura keeps an image but not its caption: look the caption up by image address
+    captions: dict[str, str] = {}
+    for fig in doc.iter("figure"):
+        cap = caption_text(fig)
+        for img in fig.iter("img"):
+            for attr in ("src", "data-src", "data-original"):
+                link = normalize_link(img.get(attr), base)
+                if link and cap:
+                    captions[link] = cap
+    out: list[RawBlock] = []
+    main = root.find("main")
+    for el in main.iter() if main is not None else ():
+        if el.tag == "graphic":
+            cap = captions.get(normalize_link(el.get("src"), base) or "", "")
+            if cap:
+                out.append(RawBlock(BlockKind.CAPTION, cap))
+            continue
+        # Containers holding <p> are read through their paragraphs, never twice
+        if el.tag not in ("p", "head", "row") and not (
+            el.tag in ("item", "quote") and el.find("p") is None
+        ):
+            continue
+        if el.tag == "row":
+            line = " | ".join(clean("".join(c.itertext())) for c in el.iter("cell"))
+        else:
+            line = clean("".join(el.itertext()))
+        links = tuple(lk for r in el.iter("ref") if (lk := normalize_link(r.get("target"), base)))
+        kind = BlockKind.HEADING if el.tag == "head" else BlockKind.PARAGRAPH
+        if line and not (related_phrase(line.casefold()) and len(line) < 200):
+            out.append(RawBlock(kind, line, links))
+    return out
+
+
+def _page_byline(doc: lhtml.HtmlElement, ld: dict[str, Any]) -> str:
+    for selector in _AUTHOR_SELECTORS:
+        text = text_of(first(doc, selector))
+        if text:
+            return text
+    authors = ld.get("author")
+    for author in authors if isinstance(authors, list) else [authors]:
+        if isinstance(author, dict) and str(author.get("@type", "")).lower() == "person":
+            return ld_text(author.get("name"))
+    return ""
+
+
+# --- assembly ------------------------------------------------------------------------------------
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # "http://[::1" and friends: no site rule, no site name
+        return None
+
+
+def _key(text: str) -> str:
+    return fold(text).strip(" .…")
+
+
+def extract_article(html: bytes | str, url: str) -> FullText:
+    """Reduce an article page to its title, date and text blocks in page order (pure, no I/O)."""
+    text = _decode(html)
+    doc = _parse(text)
+    ld = json_ld(doc)
+    metas = metas_of(doc)
+    base = url
+    base_el = first(doc, "base[href]")
+    if base_el is not None:
+        base = normalize_link(base_el.get("href"), url) or url
+    login_form = bool(doc.xpath('//input[@type="password"]'))
+    for junk in doc.xpath("//script[not(@type='application/ld+json')]|//style|//noscript"):
+        junk.drop_tree()  # (JSON-LD was read above)
+
+    host = _host(url)
+    rule: SiteRule | None = rule_for(host)
+    title = lead = byline = ""
+    published: datetime | None = None
+    raws: list[RawBlock] = []
+    if rule is not None:
+        body = first(doc, rule.body)
+        if body is not None:
+            title = text_of(first(doc, rule.title))
+            lead = text_of(first(doc, rule.lead))
+            published = parse_page_date(text_of(first(doc, rule.date)))
+            byline = text_of(first(doc, rule.byline)) if rule.byline else ""
+            prune(body)
+            raws = list(walk(body, base))
+    if _body_chars(raws) < MIN_BODY_CHARS:
+        body = _find_container(doc)
+        if body is not None:
+            prune(body)
+            raws = list(walk(body, base))
+    if _body_chars(raws) < MIN_BODY_CHARS:
+        raws = _trafilatura_blocks(text, doc, url, base)
+    chars = _body_chars(raws)
+    if login_form and chars < _LOGIN_WALL_CHARS:
+        raise ExtractError("not an article (a login wall)")
+    if chars < MIN_BODY_CHARS:
+        raise ExtractError("not an article (no body text found)")
+
+    title = (
+        title
+        or metas.get("og:title")
+        or text_of(first(doc, "h1"))
+        or ld_text(ld.get("headline"))
+        or text_of(first(doc, "title"))
+    )
+    lead = (
+        lead
+        or _generic_lead(doc)
+        or metas.get("og:description")
+        or ld_text(ld.get("description"))
+        or metas.get("description", "")
+    )
+    lead = clean(strip_outlet_prefix(lead))
+    published = published or _page_date(doc, ld, metas)
+    byline = byline or _page_byline(doc, ld)
+    site_names = {
+        _key(n)
+        for n in (
+            metas.get("og:site_name"),
+            host,
+            (ld.get("publisher") or {}).get("name")
+            if isinstance(ld.get("publisher"), dict)
+            else None,
+        )
+        if n
+    }
+    if byline and (_key(byline) in site_names or _DOMAIN.search(byline) or len(byline) > 80):
+        byline = ""  # never the site name as author
+    return _assemble(title or None, published, lead, raws, byline, url)
+
+
+def _body_chars(raws: list[RawBlock]) -> int:
+    return sum(len(r.text) for r in raws if r.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
+
+
+def _page_date(
+    doc: lhtml.HtmlElement, ld: dict[str, Any], metas: dict[str, str]
+) -> datetime | None:
+    candidates = [ld.get("datePublished")] + [
+        metas.get(k)
+        for k in (
+            "article:published_time",
+            "pubdate",
+            "publishdate",
+            "datepublished",
+            "og:published_time",
+            "dc.date.issued",
+            "date",
+            "article:modified_time",
+        )
+    ]
+    candidates += [t.get("datetime") for t in doc.iter("time")][:3]
+    for raw in candidates:
+        if isinstance(raw, str) and (value := parse_page_date(raw)):
+            return value
+    checked = 0
+    for el in doc.iter():
+        if isinstance(el.tag, str) and any(
+            _DATE_CLASS.search(c) for c in (el.get("class") or "").split()
+        ):
+            if value := parse_page_date(text_of(el)[:200]):
+                return value
+            checked += 1
+            if checked > 20:
+                break
+    return None
+
+
+def _assemble(
+    title: str | None,
+    published: datetime | None,
+    lead: str,
+    raws: list[RawBlock],
+    byline: str,
+    url: str,
+) -> FullText:
+    lead_key, title_key = _key(lead), _key(title or "")
+    body = [
+        r
+        for r in raws
+        if r.text
+        and _key(strip_outlet_prefix(r.text)) != lead_key
+        and not (r.kind is BlockKind.HEADING and _key(r.text) == title_key)
+    ]
+    if byline:
+        body = [r for r in body if _key(r.text) != _key(byline)]
+        body.append(RawBlock(BlockKind.BYLINE, byline))
+    else:
+        last = body[-1] if body else None
+        # As published: a short right-aligned or UPPER-CASE closing line is the byline
+        if (
+            last is not None
+            and last.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
+            and len(last.text) <= 100
+            and (last.right or is_upper(last.text))
+        ):
+            last.kind = BlockKind.BYLINE
+    blocks = [Block(BlockKind.LEAD, lead)] if lead else []
+    blocks += [Block(r.kind, r.text) for r in body]
+    links: dict[str, None] = {}
+    for r in body:
+        if r.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+            links.update(dict.fromkeys(r.links))
+    return FullText(
+        title=title, published=published, blocks=tuple(blocks), links=tuple(links), source_url=url
+    )
