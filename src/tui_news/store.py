@@ -1,0 +1,776 @@
+"""The SQLite cache: articles stored once, linked to every feed they came from; state; full text.
+
+Schema and migrations live in store_schema.py, query parsing for search in search.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from tui_news.models import (
+    Article,
+    ArticleQuery,
+    Counts,
+    FeedConfig,
+    FeedState,
+    FullText,
+    ParsedEntry,
+    Weather,
+)
+from tui_news.search import (
+    adjacent_expression,
+    exact_expression,
+    fts_expression,
+    index_text,
+    parse_query,
+    plain_text,
+)
+from tui_news.search import highlight_spans as highlight_spans
+from tui_news.store_schema import (
+    RECATEGORISE,
+    SCHEMA_VERSION,
+    full_text_from_json,
+    full_text_index,
+    full_text_to_json,
+    migrate,
+)
+
+__all__ = ["SCHEMA_VERSION", "CacheMovedAside", "Store", "StoreError", "highlight_spans"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_CHUNK = 500  # ids per IN (...) list; well under SQLite's variable limit
+_PURGE_BATCH = 2000  # rows per purge transaction, so a reader's writes never wait long
+# Search ranking: a title hit weighs more than a summary hit, which weighs more than the body.
+_BM25 = "bm25(search, 10.0, 4.0, 1.0)"
+
+
+class StoreError(Exception):
+    """The cache cannot be used (read-only dir, newer schema, locked for too long …).
+
+    str(e) is one clean line naming the file and the fault.
+    """
+
+
+class CacheMovedAside(Exception):
+    """Raised by Store.open when an unreadable cache was renamed; `.store` is the new empty one."""
+
+    def __init__(self, broken: Path, moved_to: Path, store: Store) -> None:
+        super().__init__(f"the cache {broken} could not be read; moved it to {moved_to} "
+                         "and started a new one")
+        self.broken, self.moved_to, self.store = broken, moved_to, store
+
+
+class _Unreadable(Exception):
+    """Internal: the file is not a database SQLite can read."""
+
+
+def _epoch(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for i in ids:
+        batch.append(int(i))
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn SQLite's exceptions into one-line StoreErrors naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            store = args[0]
+            assert isinstance(store, Store)
+            raise store._error(exc) from exc
+
+    return wrapper
+
+
+class Store:
+    """One SQLite file (WAL, busy timeout, schema version with migrations).
+
+    Every write is one short `BEGIN IMMEDIATE` transaction. Read and starred state are columns of
+    the article and nothing but `set_read`/`set_starred`/`mark_all_read` changes them.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
+        self._conn = conn
+        self.path = path
+        self.busy_timeout = busy_timeout
+
+    # --- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False, busy_timeout: float = 5.0,
+             full_check: bool = False) -> Store:
+        """Open (creating if needed) the cache at `path`.
+
+        An unreadable file is renamed aside and CacheMovedAside raised carrying a fresh store.
+        `full_check` runs `PRAGMA quick_check` (reads every page) instead of the cheap probe.
+        """
+        path = Path(path)
+        # A damaged page met during the last session left this marker: check every page now.
+        marker = _check_marker(path)
+        full_check = full_check or marker.exists()
+        if not readonly:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the data directory {path.parent}: "
+                                 f"{exc.strerror or exc}") from exc
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise StoreError(f"the data directory {path.parent} is not writable")
+        if path.exists() and not path.is_file():
+            raise StoreError(f"the cache {path} is not a regular file")
+        try:
+            store = cls._connect(path, readonly=readonly, busy_timeout=busy_timeout,
+                                 full_check=full_check)
+        except _Unreadable:
+            if readonly:
+                raise StoreError(f"the cache {path} could not be read") from None
+        else:
+            if full_check and not readonly:
+                marker.unlink(missing_ok=True)  # our own empty marker, not user data
+            return store
+        moved_to = cls._move_aside(path)
+        marker.unlink(missing_ok=True)
+        try:
+            fresh = cls._connect(path, readonly=False, busy_timeout=busy_timeout,
+                                 full_check=False)
+        except _Unreadable as exc:
+            raise StoreError(f"the cache {path} could not be created") from exc
+        raise CacheMovedAside(path, moved_to, fresh)
+
+    @classmethod
+    def _connect(cls, path: Path, *, readonly: bool, busy_timeout: float,
+                 full_check: bool) -> Store:
+        if readonly:
+            if not path.is_file():
+                raise StoreError(f"the cache {path} does not exist")
+            target, uri = f"{path.resolve().as_uri()}?mode=ro", True
+        else:
+            target, uri = str(path), False
+        try:
+            # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves (the module's implicit
+            # BEGIN DEFERRED is what turns a read-then-write into an instant "database is locked").
+            conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None, uri=uri)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the cache {path}: {exc}") from exc
+        store = cls(conn, path, busy_timeout)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000):d}")
+            store._probe(full_check)
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL; no fsync per commit
+                store._upgrade()
+            elif store._version() < SCHEMA_VERSION:
+                raise StoreError(f"the cache {path} needs upgrading; open it once read-write")
+        except _Unreadable:
+            conn.close()
+            raise
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and not _corrupt_message(exc):
+                raise store._error(exc) from exc
+            raise _Unreadable(str(exc)) from exc
+        return store
+
+    def _probe(self, full_check: bool) -> None:
+        """Fail fast with _Unreadable on a file SQLite cannot read.
+
+        The cheap probe reads the header, the schema and the first page of every table and index;
+        it also spots a truncated file from the header's page count. quick_check reads everything.
+        """
+        conn = self._conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE "
+            "'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'")]
+        if version > SCHEMA_VERSION:
+            return  # _upgrade reports it; a newer schema is not corruption
+        for name in names:
+            quoted = '"' + name.replace('"', '""') + '"'  # an identifier read from the file
+            conn.execute(f"SELECT 1 FROM {quoted} LIMIT 1").fetchall()
+        self._check_size()
+        if full_check:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise _Unreadable(result)
+
+    def _check_size(self) -> None:
+        """A main file shorter than its header's page count was truncated (SQLite reads zeros)."""
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return  # the WAL may hold pages past the end of the main file
+        try:
+            with self.path.open("rb") as f:
+                header = f.read(100)
+            size = self.path.stat().st_size
+        except OSError:
+            return
+        if len(header) < 100:
+            if size:
+                raise _Unreadable("truncated header")
+            return
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        valid = header[24:28] == header[92:96]  # header page count is valid only when these match
+        if valid and pages and size < pages * page_size:
+            raise _Unreadable("file shorter than its page count")
+
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _upgrade(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the cache {self.path} was written by a newer tui-news (schema "
+                             f"{version}, this one knows {SCHEMA_VERSION}); upgrade tui-news or "
+                             "use another data dir")
+        if version == SCHEMA_VERSION:
+            return
+        with self._write():
+            # Another process may have migrated while we waited for the lock: read it again.
+            version = self._version()
+            if version < SCHEMA_VERSION:
+                migrate(self._conn, version)
+
+    @staticmethod
+    def _move_aside(path: Path) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        try:
+            path.rename(target)
+            for suffix in ("-wal", "-shm"):
+                side = Path(f"{path}{suffix}")
+                if side.exists():
+                    side.rename(Path(f"{target}{suffix}"))
+        except OSError as exc:
+            raise StoreError(f"the cache {path} could not be read and could not be moved aside: "
+                             f"{exc.strerror or exc}") from exc
+        return target
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ----------------------------------------------------------------------------
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreError(f"the cache {self.path} is locked by another process (waited "
+                              f"{self.busy_timeout:g} s); try again when it has finished")
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"the cache {self.path} is read-only")
+        if "disk is full" in text or "full" in text.split():
+            return StoreError(f"the disk holding the cache {self.path} is full")
+        if _corrupt_message(exc):
+            with contextlib.suppress(OSError):
+                _check_marker(self.path).touch()
+            return StoreError(f"the cache {self.path} is damaged ({text}); quit and restart "
+                              "tui-news to move it aside")
+        return StoreError(f"the cache {self.path}: {text}")
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction (BEGIN IMMEDIATE waits up to the busy timeout)."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _feed_id(self, conn: sqlite3.Connection, url: str) -> int:
+        """The id of a feed, creating an unconfigured row for a URL not seen before."""
+        row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        if row:
+            return int(row[0])
+        cur = conn.execute(
+            "INSERT INTO feeds (url, position, active) "
+            "VALUES (?, (SELECT coalesce(max(position), -1) + 1 FROM feeds), 1)", (url,))
+        return int(cur.lastrowid or 0)
+
+    # --- feeds -------------------------------------------------------------------------------
+    @_guarded
+    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make the feeds table match the config (category, configured title, config order).
+
+        Feeds no longer configured are kept (their articles stay readable) but marked inactive.
+        """
+        with self._write() as conn:
+            old = {url: (fid, cat) for fid, url, cat in
+                   conn.execute("SELECT id, url, category FROM feeds")}
+            seen: set[str] = set()
+            recategorise: list[int] = []
+            for position, feed in enumerate(feeds):
+                if feed.url in seen:
+                    continue  # the first mention of a URL wins
+                seen.add(feed.url)
+                if feed.url in old:
+                    fid, category = old[feed.url]
+                    conn.execute(
+                        "UPDATE feeds SET category = ?, title = ?, position = ?, active = 1 "
+                        "WHERE id = ?", (feed.category, feed.title, position, fid))
+                    if category != feed.category:
+                        recategorise.append(fid)
+                else:
+                    conn.execute(
+                        "INSERT INTO feeds (url, category, title, position, active) "
+                        "VALUES (?, ?, ?, ?, 1)", (feed.url, feed.category, feed.title, position))
+            gone = [fid for url, (fid, _) in old.items() if url not in seen]
+            for chunk in _chunks(gone):
+                conn.execute(f"UPDATE feeds SET active = 0 WHERE id IN ({_marks(len(chunk))})",
+                             chunk)
+            for fid in recategorise:
+                conn.execute("DELETE FROM article_categories WHERE article_id IN "
+                             "(SELECT article_id FROM article_feeds WHERE feed_id = ?)", (fid,))
+                conn.execute(RECATEGORISE, (fid,))
+
+    _FEED_COLUMNS = ("url, category, coalesce(title, feed_title), etag, last_modified, body_hash, "
+                     "retry_after, last_fetched, last_status, last_error, "
+                     "(SELECT count(*) FROM article_feeds af WHERE af.feed_id = feeds.id)")
+
+    @staticmethod
+    def _feed_state(row: Sequence[Any]) -> FeedState:
+        return FeedState(url=row[0], category=row[1], title=row[2], etag=row[3],
+                         last_modified=row[4], body_hash=row[5], retry_after=_dt(row[6]),
+                         last_fetched=_dt(row[7]), last_status=row[8], last_error=row[9],
+                         article_count=int(row[10]))
+
+    @_guarded
+    def feeds(self, *, active_only: bool = True) -> list[FeedState]:
+        """Feeds in config order (inactive ones too unless `active_only`)."""
+        where = "WHERE active = 1" if active_only else ""
+        rows = self._conn.execute(
+            f"SELECT {self._FEED_COLUMNS} FROM feeds {where} ORDER BY active DESC, position, id")
+        return [self._feed_state(r) for r in rows]
+
+    @_guarded
+    def feed_state(self, url: str) -> FeedState | None:
+        """What we remember about one feed, or None."""
+        row = self._conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds WHERE url = ?",
+                                 (url,)).fetchone()
+        return self._feed_state(row) if row else None
+
+    @_guarded
+    def record_fetch(self, url: str, *, status: str, error: str | None = None,
+                     etag: str | None = None, last_modified: str | None = None,
+                     body_hash: str | None = None, retry_after: datetime | None = None,
+                     feed_title: str | None = None, fetched_at: datetime | None = None) -> None:
+        """Store the outcome of one fetch. On "not-modified"/"error" the validators passed as None
+        keep their old values (validators survive 304s and failures)."""
+        fetched = _epoch(fetched_at or datetime.now(UTC))
+        with self._write() as conn:
+            fid = self._feed_id(conn, url)
+            if status == "ok":
+                validators = "etag = ?, last_modified = ?, body_hash = ?"
+            else:
+                validators = ("etag = coalesce(?, etag), "
+                              "last_modified = coalesce(?, last_modified), "
+                              "body_hash = coalesce(?, body_hash)")
+            conn.execute(
+                f"UPDATE feeds SET {validators}, retry_after = ?, "
+                "feed_title = coalesce(?, feed_title), last_fetched = ?, last_status = ?, "
+                "last_error = ? WHERE id = ?",
+                (etag, last_modified, body_hash, _epoch(retry_after), feed_title, fetched, status,
+                 error, fid))
+
+    # --- ingest ------------------------------------------------------------------------------
+    @_guarded
+    def ingest(self, feed_url: str, entries: Sequence[ParsedEntry],
+               *, seen_at: datetime | None = None) -> int:
+        """Insert new articles, update title/summary/link/published of known ones (by key),
+        link every entry to the feed. Never touches read/starred. Returns the number of new
+        articles. One transaction per call."""
+        seen = _epoch(seen_at or datetime.now(UTC))
+        new = 0
+        with self._write() as conn:
+            fid = self._feed_id(conn, feed_url)
+            done: set[str] = set()
+            for entry in entries:
+                if entry.key in done:
+                    continue  # duplicate guids in one feed: the first (usually newest) wins
+                done.add(entry.key)
+                published = _epoch(entry.published)
+                row = conn.execute(
+                    "SELECT id, title, link, summary, author, published, first_seen "
+                    "FROM articles WHERE key = ?", (entry.key,)).fetchone()
+                if row is None:
+                    cur = conn.execute(
+                        "INSERT INTO articles (key, title, link, summary, author, published, "
+                        "first_seen, sort_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (entry.key, entry.title, entry.link, entry.summary, entry.author,
+                         published, seen, published if published is not None else seen))
+                    article_id = int(cur.lastrowid or 0)
+                    conn.execute(
+                        "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, '')",
+                        (article_id, index_text(entry.title), index_text(entry.summary)))
+                    conn.execute("INSERT INTO search_exact (rowid, words) VALUES (?, ?)",
+                                 (article_id, plain_text(entry.title, entry.summary)))
+                    new += 1
+                else:
+                    article_id = int(row[0])
+                    self._update_known(conn, row, entry, published)
+                conn.execute("INSERT OR IGNORE INTO article_feeds (article_id, feed_id) "
+                             "VALUES (?, ?)", (article_id, fid))
+        return new
+
+    @staticmethod
+    def _update_known(conn: sqlite3.Connection, row: Sequence[Any], entry: ParsedEntry,
+                      published: int | None) -> None:
+        article_id, title, link, summary, author, old_published, first_seen = row
+        # A missing date or link in a later copy of the feed does not erase the one we have.
+        link = entry.link or link
+        author = entry.author or author
+        published = published if published is not None else old_published
+        if (entry.title, link, entry.summary, author, published) == (
+                title, row[2], summary, row[4], old_published):
+            return
+        conn.execute(
+            "UPDATE articles SET title = ?, link = ?, summary = ?, author = ?, published = ?, "
+            "sort_time = ? WHERE id = ?",
+            (entry.title, link, entry.summary, author, published,
+             published if published is not None else first_seen, article_id))
+        if (entry.title, entry.summary) != (title, summary):
+            conn.execute("UPDATE search SET title = ?, summary = ? WHERE rowid = ?",
+                         (index_text(entry.title), index_text(entry.summary), article_id))
+            conn.execute("UPDATE search_exact SET words = ? WHERE rowid = ?",
+                         (plain_text(entry.title, entry.summary), article_id))
+
+    # --- lists -------------------------------------------------------------------------------
+    def _select(self, query: ArticleQuery, *, ranked: bool = True) -> tuple[str, list[Any]]:
+        """SQL selecting the ids of `query` in list order (or unordered when not `ranked`)."""
+        terms = parse_query(query.search)
+        params: list[Any] = []
+        if terms:
+            where = ["search MATCH ?"]
+            params.append(fts_expression(terms))
+            if query.category is not None:
+                where.append("EXISTS (SELECT 1 FROM article_categories c "
+                             "WHERE c.article_id = a.id AND c.category = ?)")
+                params.append(query.category)
+            if query.unread_only:
+                where.append("a.read = 0")
+            if query.starred_only:
+                where.append("a.starred = 1")
+            sql = ("SELECT a.id FROM search JOIN articles a ON a.id = search.rowid "
+                   f"WHERE {' AND '.join(where)}")
+            if ranked:
+                # Exact hits first (every accented term found as typed in title/summary), then
+                # the loose words side by side, then relevance, then newest.
+                ranking: list[str] = []
+                exact = exact_expression(terms)
+                if exact:
+                    ranking.append("(search.rowid IN (SELECT rowid FROM search_exact "
+                                 "WHERE search_exact MATCH ?)) DESC")
+                    params.append(exact)
+                adjacent = adjacent_expression(terms)
+                if adjacent:
+                    ranking.append("(search.rowid IN (SELECT rowid FROM search "
+                                 "WHERE search MATCH ?)) DESC")
+                    params.append(adjacent)
+                ranking += [_BM25, "a.sort_time DESC", "a.id DESC"]
+                sql += " ORDER BY " + ", ".join(ranking)
+            return sql, params
+        if query.category is not None:
+            # Index-only scans of article_categories (see store_schema).
+            where = ["category = ?"]
+            params.append(query.category)
+            if query.unread_only:
+                where.append("read = 0")
+            if query.starred_only:
+                where.append("starred = 1")
+            sql = f"SELECT article_id FROM article_categories WHERE {' AND '.join(where)}"
+            order = " ORDER BY sort_time DESC, article_id DESC"
+        else:
+            where = []
+            if query.unread_only:
+                where.append("read = 0")
+            if query.starred_only:
+                where.append("starred = 1")
+            sql = "SELECT id FROM articles" + (f" WHERE {' AND '.join(where)}" if where else "")
+            order = " ORDER BY sort_time DESC, id DESC"
+        return (sql + order if ranked else sql), params
+
+    @_guarded
+    def count(self, query: ArticleQuery) -> int:
+        """How many articles `query` lists."""
+        sql, params = self._select(query, ranked=False)
+        return int(self._conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+    @_guarded
+    def page(self, query: ArticleQuery, offset: int, limit: int) -> list[Article]:
+        """Articles newest first (published, else first seen; ties by id desc)."""
+        if limit <= 0:
+            return []
+        sql, params = self._select(query)
+        ids = [r[0] for r in self._conn.execute(f"{sql} LIMIT ? OFFSET ?",
+                                                [*params, int(limit), max(0, int(offset))])]
+        return self.articles(ids)
+
+    @_guarded
+    def ids(self, query: ArticleQuery) -> list[int]:
+        """Every id of a query in list order (ints only: cheap even for 100,000 rows)."""
+        sql, params = self._select(query)
+        return [r[0] for r in self._conn.execute(sql, params)]
+
+    @_guarded
+    def articles(self, ids: Iterable[int]) -> list[Article]:
+        """The given articles, in the order given (missing ids skipped)."""
+        wanted = [int(i) for i in ids]
+        found: dict[int, Article] = {}
+        for chunk in _chunks(dict.fromkeys(wanted)):
+            marks = _marks(len(chunk))
+            feeds: dict[int, list[tuple[str, str, str]]] = {}
+            for article_id, url, title, category in self._conn.execute(
+                    "SELECT af.article_id, f.url, coalesce(f.title, f.feed_title, f.url), "
+                    "f.category FROM article_feeds af JOIN feeds f ON f.id = af.feed_id "
+                    f"WHERE af.article_id IN ({marks}) "
+                    "ORDER BY af.article_id, f.active DESC, f.position, f.id", chunk):
+                feeds.setdefault(article_id, []).append((url, title, category))
+            for row in self._conn.execute(
+                    "SELECT a.id, a.title, a.link, a.summary, a.published, a.first_seen, a.read, "
+                    "a.starred, a.author, "
+                    "EXISTS (SELECT 1 FROM full_texts t WHERE t.article_id = a.id) "
+                    f"FROM articles a WHERE a.id IN ({marks})", chunk):
+                links = feeds.get(row[0], [])
+                categories = tuple(dict.fromkeys(c for _, _, c in links if c))
+                found[row[0]] = Article(
+                    id=row[0], title=row[1], link=row[2], summary=row[3],
+                    published=_dt(row[4]), first_seen=_dt(row[5]) or datetime.now(UTC),
+                    feed_title=links[0][1] if links else "", feed_url=links[0][0] if links else "",
+                    categories=categories, read=bool(row[6]), starred=bool(row[7]),
+                    has_full_text=bool(row[9]), author=row[8])
+        return [found[i] for i in wanted if i in found]
+
+    def article(self, article_id: int) -> Article | None:
+        """One article, or None."""
+        found = self.articles([article_id])
+        return found[0] if found else None
+
+    @_guarded
+    def counts(self, categories: Sequence[str] = ()) -> Counts:
+        """Total, unread, starred, and unread per category (categories not seen count 0)."""
+        conn = self._conn
+        total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        unread = conn.execute("SELECT count(*) FROM articles WHERE read = 0").fetchone()[0]
+        starred = conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0]
+        if not categories:
+            categories = [r[0] for r in conn.execute(
+                "SELECT category FROM feeds WHERE category != '' "
+                "GROUP BY category ORDER BY min(position)")]
+        by_category = {
+            c: conn.execute("SELECT count(*) FROM article_categories WHERE category = ? "
+                            "AND read = 0", (c,)).fetchone()[0]
+            for c in categories}
+        return Counts(total=total, unread=unread, starred=starred, by_category=by_category)
+
+    # --- state -------------------------------------------------------------------------------
+    def _set_flag(self, column: str, ids: Iterable[int], value: bool) -> int:
+        changed = 0
+        flag = int(bool(value))
+        with self._write() as conn:
+            for chunk in _chunks(ids):
+                cur = conn.execute(f"UPDATE articles SET {column} = ? WHERE {column} != ? "
+                                   f"AND id IN ({_marks(len(chunk))})", [flag, flag, *chunk])
+                changed += cur.rowcount
+        return changed
+
+    @_guarded
+    def set_read(self, ids: Iterable[int], read: bool = True) -> int:
+        """Mark articles read (or unread); returns how many changed."""
+        return self._set_flag("read", ids, read)
+
+    @_guarded
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> int:
+        """Star (or unstar) articles; returns how many changed."""
+        return self._set_flag("starred", ids, starred)
+
+    @_guarded
+    def mark_all_read(self, query: ArticleQuery) -> int:
+        """Mark every unread article of `query` read in one transaction; returns how many."""
+        sql, params = self._select(query, ranked=False)
+        with self._write() as conn:
+            cur = conn.execute(f"UPDATE articles SET read = 1 WHERE read = 0 AND id IN ({sql})",
+                               params)
+            return cur.rowcount
+
+    # --- full text ---------------------------------------------------------------------------
+    @_guarded
+    def save_full_text(self, article_id: int, full: FullText) -> None:
+        """Keep the extracted text of an article (ignored when the article is gone)."""
+        with self._write() as conn:
+            exists = conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if exists is None:
+                return  # purged while the page was being fetched
+            conn.execute("INSERT OR REPLACE INTO full_texts (article_id, json) VALUES (?, ?)",
+                         (article_id, full_text_to_json(full)))
+            conn.execute("UPDATE search SET body = ? WHERE rowid = ?",
+                         (full_text_index(full), article_id))
+
+    @_guarded
+    def full_text(self, article_id: int) -> FullText | None:
+        """The stored full text of an article, or None."""
+        row = self._conn.execute("SELECT json FROM full_texts WHERE article_id = ?",
+                                 (article_id,)).fetchone()
+        return full_text_from_json(row[0]) if row else None
+
+    @_guarded
+    def ids_without_full_text(self, since: datetime | None = None, limit: int = 500) -> list[int]:
+        """Newest first: articles with an http(s) link and no stored full text."""
+        params: list[Any] = []
+        where = ["(a.link LIKE 'http://%' OR a.link LIKE 'https://%')",
+                 "NOT EXISTS (SELECT 1 FROM full_texts t WHERE t.article_id = a.id)"]
+        if since is not None:
+            where.append("a.sort_time >= ?")
+            params.append(_epoch(since))
+        rows = self._conn.execute(
+            f"SELECT a.id FROM articles a WHERE {' AND '.join(where)} "
+            "ORDER BY a.sort_time DESC, a.id DESC LIMIT ?", [*params, int(limit)])
+        return [r[0] for r in rows]
+
+    # --- weather -----------------------------------------------------------------------------
+    @_guarded
+    def save_weather(self, observations: Sequence[Weather]) -> None:
+        """Keep the last good observation per city name."""
+        good = [w for w in observations if w.temperature_c is not None]
+        if not good:
+            return
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO weather (city, temperature, code, is_day, observed_at, "
+                "fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(w.city, w.temperature_c, w.weather_code,
+                  None if w.is_day is None else int(w.is_day), _epoch(w.observed_at),
+                  _epoch(w.fetched_at or datetime.now(UTC))) for w in good])
+
+    @_guarded
+    def weather(self, cities: Sequence[str]) -> list[Weather]:
+        """One Weather per requested city, in the order given; never-fetched cities have Nones."""
+        out = []
+        for city in cities:
+            row = self._conn.execute(
+                "SELECT temperature, code, is_day, observed_at, fetched_at FROM weather "
+                "WHERE city = ?", (city,)).fetchone()
+            if row is None:
+                out.append(Weather(city, None, None, None, None, None))
+            else:
+                out.append(Weather(city, row[0], row[1], None if row[2] is None else bool(row[2]),
+                                   _dt(row[3]), _dt(row[4])))
+        return out
+
+    # --- settings (e.g. the theme the reader chose) ------------------------------------------
+    @_guarded
+    def setting(self, key: str) -> str | None:
+        """A stored setting, or None."""
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @_guarded
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting."""
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    # --- upkeep ------------------------------------------------------------------------------
+    @_guarded
+    def purge(self, keep_days: int, *, now: datetime | None = None) -> int:
+        """Drop unstarred articles first seen more than keep_days ago. Returns how many."""
+        cutoff = _epoch((now or datetime.now(UTC)) - timedelta(days=keep_days))
+        dropped = 0
+        while True:
+            # Batches keep each transaction short, so the reader's writes slip in between.
+            with self._write() as conn:
+                ids = [r[0] for r in conn.execute(
+                    "SELECT id FROM articles WHERE starred = 0 AND first_seen < ? LIMIT ?",
+                    (cutoff, _PURGE_BATCH))]
+                if not ids:
+                    break
+                marks = _marks(len(ids))
+                conn.execute(f"DELETE FROM search WHERE rowid IN ({marks})", ids)
+                conn.execute(f"DELETE FROM search_exact WHERE rowid IN ({marks})", ids)
+                conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)
+            dropped += len(ids)
+        return dropped
+
+    @_guarded
+    def compact(self) -> None:
+        """Merge the search index, checkpoint the WAL and VACUUM the file."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO search (search) VALUES ('optimize')")
+            conn.execute("INSERT INTO search_exact (search_exact) VALUES ('optimize')")
+        self._conn.execute("VACUUM")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.execute("PRAGMA optimize")
+
+    # --- diagnostics -------------------------------------------------------------------------
+    @_guarded
+    def integrity_ok(self) -> bool:
+        """True when `PRAGMA quick_check` finds nothing wrong (reads every page: slow).
+
+        A damaged file is also flagged so the next open moves it aside.
+        """
+        try:
+            ok = self._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError as exc:
+            if not _corrupt_message(exc):
+                raise
+            ok = False
+        if not ok:
+            with contextlib.suppress(OSError):
+                _check_marker(self.path).touch()
+        return ok
+
+
+def _check_marker(path: Path) -> Path:
+    return path.with_name(f"{path.name}.needs-check")
+
+
+def _corrupt_message(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("not a database", "malformed", "corrupt", "file is encrypted"))
+

@@ -1,0 +1,190 @@
+"""Searching Vietnamese: folded matching, safe query syntax, exact-accent ranking, highlights."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tui_news.models import ArticleQuery, Block, BlockKind, FeedConfig, FullText, ParsedEntry
+from tui_news.search import fts_expression, highlight_spans, parse_query
+from tui_news.store import Store
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+NEWS = FeedConfig("https://a.vn/thoi-su.rss", "Thời sự")
+BIZ = FeedConfig("https://a.vn/kinh-doanh.rss", "Kinh doanh")
+
+ARTICLES = {
+    "hanoi": ("Hà Nội mưa lớn chiều nay", "Nhiều tuyến phố ngập"),
+    "danang": ("Đà Nẵng đón khách", "Du lịch phục hồi mạnh"),
+    "hoa1": ("Hòa bình và phát triển", "Bài bình luận"),
+    "hoa2": ("Giữ gìn hoà khí trong gia đình", "Tâm sự"),
+    "caps": ("HỌC SINH TP.HCM đi học lại", "Tin giáo dục"),
+    "split": ("Hà Giang và Nội Bài", "Chuyến đi"),
+    "people": ("Người dân đổ xô mua vàng", "Giá vàng tăng"),
+    "hai": ("Hai đội hòa nhau", "Bóng đá"),
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "cache.sqlite3")
+    s.sync_feeds([NEWS, BIZ])
+    s.ingest(NEWS.url, [ParsedEntry(k, t, f"https://a.vn/{k}", summ, T0 + timedelta(minutes=i))
+                        for i, (k, (t, summ)) in enumerate(ARTICLES.items())])
+    yield s
+    s.close()
+
+
+def keys(store: Store, query: str, **filters: object) -> list[str]:
+    """The keys (first word of the title mapped back) an ArticleQuery(search=…) lists, in order."""
+    by_title = {t: k for k, (t, _) in ARTICLES.items()}
+    q = ArticleQuery(search=query, **filters)  # type: ignore[arg-type]
+    found = [by_title.get(a.title, a.title) for a in store.page(q, 0, 100)]
+    assert store.count(q) == len(found)
+    assert [a.id for a in store.articles(store.ids(q))] == [a.id for a in store.page(q, 0, 100)]
+    return found
+
+
+def test_unaccented_query_finds_accented_text(store: Store) -> None:
+    assert keys(store, "ha noi") == ["hanoi", "split"]  # side by side ranks first
+    assert keys(store, "da nang") == ["danang"]  # đ folds to d
+    assert keys(store, "DA NANG") == ["danang"]
+    assert keys(store, "đà nẵng") == ["danang"]
+
+
+def test_both_tone_placements_meet(store: Store) -> None:
+    assert set(keys(store, "hòa")) == {"hoa1", "hoa2", "hai"}
+    assert set(keys(store, "hoà")) == {"hoa1", "hoa2", "hai"}
+    assert set(keys(store, "hoa")) == {"hoa1", "hoa2", "hai"}
+
+
+def test_nfd_query_and_case(store: Store) -> None:
+    nfd = unicodedata.normalize("NFD", "Hà Nội")
+    assert nfd != "Hà Nội"
+    assert keys(store, nfd) == ["hanoi", "split"]
+    assert keys(store, "học sinh") == ["caps"]
+    assert keys(store, "HÀ NỘI") == ["hanoi", "split"]
+
+
+def test_words_are_anded_and_phrases_are_phrases(store: Store) -> None:
+    assert set(keys(store, "ha noi")) == {"hanoi", "split"}  # words anywhere
+    assert keys(store, '"ha noi"') == ["hanoi"]
+    assert keys(store, '"ha giang" bai') == ["split"]
+    assert keys(store, '"noi ha"') == []
+    assert keys(store, "ha vang") == []
+
+
+def test_prefix_from_three_letters(store: Store) -> None:
+    assert keys(store, "ngu") == ["people"]  # người
+    assert keys(store, "phuc") == ["danang"]  # phục hồi
+    assert keys(store, "ng") == []  # two letters match whole words only
+    assert set(keys(store, "ha")) == {"hanoi", "split"}  # not "hai"
+
+
+def test_symbol_only_query_is_no_search(store: Store) -> None:
+    everything = store.count(ArticleQuery())
+    for query in ("", "   ", "\u0300\u0301", "!!! ... ---", '""', "*", "()"):
+        assert parse_query(query) == []
+        assert store.count(ArticleQuery(search=query)) == everything
+
+
+@pytest.mark.parametrize("query", [
+    "[b]hà[/b]", "[/", "\x1b[31mha\x1b[0m", '"', 'ha"noi', "*", "ha*", "NEAR(ha noi", "ha OR noi",
+    "ha AND", "NOT ha", "title:ha", "-ha", "^ha", "ha + noi", "{ha}", "'; DROP TABLE articles;--",
+    "ha\x00noi", "\ud800", "ha " * 2500, "x" * 5000,
+])
+def test_hostile_queries_never_raise(store: Store, query: str) -> None:
+    q = ArticleQuery(search=query)
+    assert store.count(q) >= 0
+    assert isinstance(store.page(q, 0, 50), list)
+    assert isinstance(store.ids(q), list)
+    assert isinstance(highlight_spans("Hà Nội [b] NEAR", query), list)
+    assert store.count(ArticleQuery()) == len(ARTICLES)
+
+
+def test_operators_are_words(store: Store) -> None:
+    assert keys(store, "ha OR noi") == []  # "or" is a word to find, not an operator
+    assert keys(store, "ha noi NEAR(") == []
+    assert fts_expression(parse_query('NEAR(ha "x*')) == '"x" AND "near"* AND "ha"'
+
+
+def test_exact_accent_ranks_first(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "c.sqlite3")
+    s.sync_feeds([NEWS])
+    # The folded-only matches are newer and have shorter titles (better bm25): exact still wins.
+    s.ingest(NEWS.url, [
+        ParsedEntry("exact", "Chuyện hòa giải ở phường cũ trong thành phố", None, "x", T0),
+        ParsedEntry("other", "Hoà giải", None, "x", T0 + timedelta(hours=1)),
+        ParsedEntry("plain", "Hoa giai", None, "x", T0 + timedelta(hours=2)),
+    ])
+    titles = [a.title for a in s.page(ArticleQuery(search="hòa giải"), 0, 10)]
+    assert titles[0] == "Chuyện hòa giải ở phường cũ trong thành phố"
+    assert len(titles) == 3
+    titles = [a.title for a in s.page(ArticleQuery(search="hoà giải"), 0, 10)]
+    assert titles[0] == "Hoà giải"
+    # Unaccented queries rank by relevance, then newest.
+    titles = [a.title for a in s.page(ArticleQuery(search="hoa giai"), 0, 10)]
+    assert titles[:2] == ["Hoa giai", "Hoà giải"]
+    s.close()
+
+
+def test_search_with_filters_and_mark_all_read(store: Store) -> None:
+    store.ingest(BIZ.url, [ParsedEntry("people", *ARTICLES["people"][:1], None,
+                                       ARTICLES["people"][1], T0)])
+    store.ingest(BIZ.url, [ParsedEntry("gold", "Vàng miếng", None, "Giá", T0)])
+    assert set(keys(store, "vang")) == {"people", "Vàng miếng"}
+    assert keys(store, "vang", category="Thời sự") == ["people"]
+    assert store.mark_all_read(ArticleQuery(search="vang", category="Kinh doanh")) == 2
+    assert keys(store, "vang", unread_only=True) == []
+    assert store.count(ArticleQuery(unread_only=True)) == len(ARTICLES) - 1
+    store.set_starred(store.ids(ArticleQuery(search="ha noi")))
+    assert keys(store, "ha", starred_only=True) == ["split", "hanoi"]
+    assert keys(store, "ha giang", starred_only=True) == ["split"]
+
+
+def test_index_follows_update_full_text_and_purge(store: Store) -> None:
+    store.ingest(NEWS.url, [ParsedEntry("hanoi", "Hải Phòng nắng", None, "Khô ráo", T0)])
+    assert keys(store, '"ha noi"') == []
+    assert keys(store, "ha noi") == ["split"]
+    assert keys(store, "hai phong") == ["Hải Phòng nắng"]
+    hanoi_id = store.ids(ArticleQuery(search="hai phong"))[0]
+    full = FullText(None, None, (Block(BlockKind.PARAGRAPH, "Cảng Lạch Huyện nhộn nhịp"),))
+    store.save_full_text(hanoi_id, full)
+    assert store.ids(ArticleQuery(search="lach huyen")) == [hanoi_id]
+    store.save_full_text(hanoi_id, FullText(None, None, (Block(BlockKind.PARAGRAPH, "Khác"),)))
+    assert store.ids(ArticleQuery(search="lach huyen")) == []
+    assert store.purge(1, now=datetime.now(UTC) + timedelta(days=5)) == len(ARTICLES)
+    assert store.count(ArticleQuery(search="hai phong")) == 0
+    assert store.count(ArticleQuery(search="da nang")) == 0
+    remaining = store._conn.execute("SELECT count(*) FROM search").fetchone()[0]
+    assert remaining == 0
+
+
+# --- highlight spans ---------------------------------------------------------------------------
+
+
+def spans_text(text: str, query: str) -> list[str]:
+    return [text[a:b] for a, b in highlight_spans(text, query)]
+
+
+def test_highlight_folded_words() -> None:
+    text = "Hà Nội và Đà Nẵng; hà nội"
+    assert highlight_spans(text, "ha noi") == [(0, 2), (3, 6), (19, 21), (22, 25)]
+    assert spans_text(text, "da nang") == ["Đà", "Nẵng"]
+    assert spans_text(text, "") == []
+    assert spans_text(text, "!!!") == []
+    assert spans_text("", "ha") == []
+
+
+def test_highlight_prefix_phrase_and_nfd() -> None:
+    assert spans_text("Người dân", "ngu") == ["Ngư"]
+    assert spans_text("Hà Giang và Nội Bài, Hà Nội", '"ha noi"') == ["Hà Nội"]
+    assert spans_text("hai ha", "ha") == ["ha"]
+    nfd = unicodedata.normalize("NFD", "Hà Nội hôm nay")
+    assert spans_text(nfd, "hom nay") == [unicodedata.normalize("NFD", "hôm"), "nay"]
+    assert spans_text(nfd, '"hom nay"') == [unicodedata.normalize("NFD", "hôm nay")]
+    assert spans_text("[b]Hà[/b]", "[b] ha") == ["b", "Hà", "b"]
