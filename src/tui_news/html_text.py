@@ -1,0 +1,88 @@
+"""Feed HTML fragments (descriptions, leads) → plain text, with lxml."""
+
+from __future__ import annotations
+
+import lxml.etree
+import lxml.html
+
+from tui_news.text import clean
+
+# Elements whose content is never reader text.
+_DROP = ("script", "style", "iframe", "noscript", "object", "embed", "template", "svg", "math",
+         "form", "button", "select", "textarea", "head", "title", "video", "audio", "canvas")
+# Elements that start a new paragraph in the text.
+_BLOCKS = frozenset({"p", "div", "section", "article", "header", "footer", "aside", "blockquote",
+                     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+                     "table", "tr", "figure", "figcaption", "pre", "hr", "address", "center"})
+_MAX_INPUT = 256 * 1024  # a lead is a few hundred characters; never parse megabytes of markup
+_LINK_SHARE = 0.6  # a list whose text is mostly link text is a related-links box, not the lead
+
+
+def _is_link_list(el: lxml.html.HtmlElement) -> bool:
+    """True for a <ul>/<ol> whose every item is (mostly) a link: the related-news box."""
+    items = [li for li in el if isinstance(li.tag, str) and li.tag.lower() == "li"]
+    links = 0
+    for li in items:
+        text = "".join(li.itertext()).strip()
+        if not any(c.isalnum() for c in text):
+            continue  # an empty item (often a list cut short: `<li><`) says nothing either way
+        link_text = "".join(t for a in li.iter("a") for t in a.itertext()).strip()
+        if len(link_text) < _LINK_SHARE * len(text):
+            return False
+        links += 1
+    return links > 0
+
+
+def html_to_text(fragment: str | None, *, limit: int | None = None) -> str:
+    """Plain, clean text of an HTML fragment: scripts/styles/iframes dropped, link lists cut."""
+    if not fragment:
+        return ""
+    fragment = fragment[:_MAX_INPUT]
+    if "<" not in fragment and "&" not in fragment:
+        return clean(fragment, multiline=True, limit=limit)
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        # lxml refuses some inputs (e.g. only whitespace or control bytes); fall back to text
+        return clean(fragment, multiline=True, limit=limit)
+    lxml.etree.strip_elements(root, *_DROP, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
+                              with_tail=False)
+    for lst in [e for e in root.iter("ul", "ol") if _is_link_list(e)]:
+        parent = lst.getparent()
+        if parent is not None:
+            # Keep the tail text (it belongs to the surrounding paragraph).
+            _remove_keep_tail(lst)
+    return clean(_text_of(root), multiline=True, limit=limit)
+
+
+def _remove_keep_tail(el: lxml.html.HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _text_of(root: lxml.html.HtmlElement) -> str:
+    """Walk iteratively (deeply nested markup must not hit the recursion limit)."""
+    out: list[str] = []
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCKS:
+                out.append("\n\n")
+            elif tag == "br":
+                out.append("\n")
+            if el.text:
+                out.append(el.text)
+        else:
+            if tag in _BLOCKS:
+                out.append("\n\n")
+            if el.tail and el is not root:
+                out.append(el.tail)
+    return "".join(out)
