@@ -661,12 +661,13 @@ class Store:
 
     @_guarded
     def ids_without_full_text(self, since: datetime | None = None, limit: int = 500) -> list[int]:
-        """Newest first: articles with an http(s) link and no stored full text."""
+        """Newest first: articles with an http(s) link and no stored full text, first seen at or
+        after `since` when given (a refresh passes its start time to get the new ones)."""
         params: list[Any] = []
         where = ["(a.link LIKE 'http://%' OR a.link LIKE 'https://%')",
                  "NOT EXISTS (SELECT 1 FROM full_texts t WHERE t.article_id = a.id)"]
         if since is not None:
-            where.append("a.sort_time >= ?")
+            where.append("a.first_seen >= ?")
             params.append(_epoch(since))
         rows = self._conn.execute(
             f"SELECT a.id FROM articles a WHERE {' AND '.join(where)} "
