@@ -290,7 +290,7 @@ def test_many_articles_list_and_count(path: Path) -> None:
 def test_full_text_round_trip_and_queue(store: Store) -> None:
     store.ingest(NEWS.url, [entry("a", minutes=1), entry("b", minutes=2), entry("c", minutes=3),
                             entry("nolink", minutes=4, link=None),
-                            entry("ftp", minutes=5, link="ftp://a.vn/x")])
+                            entry("ftp", minutes=5, link="ftp://a.vn/x")], seen_at=T0)
     a, b, c = store.ids(ArticleQuery())[-1:-4:-1]
     assert store.ids_without_full_text() == [c, b, a]
     full = FullText(title="T", published=T0,
@@ -302,8 +302,11 @@ def test_full_text_round_trip_and_queue(store: Store) -> None:
     assert store.full_text(a) is None
     assert store.article(b).has_full_text  # type: ignore[union-attr]
     assert store.ids_without_full_text() == [c, a]
-    assert store.ids_without_full_text(since=T0 + timedelta(minutes=2)) == [c]
     assert store.ids_without_full_text(limit=1) == [c]
+    # `since` selects by first-seen time: what a refresh that started then brought in
+    store.ingest(NEWS.url, [entry("d", minutes=6)], seen_at=T0 + timedelta(days=1))
+    (d,) = [i for i in store.ids(ArticleQuery()) if i not in (a, b, c)][:1]
+    assert store.ids_without_full_text(since=T0 + timedelta(days=1)) == [d]
     store.save_full_text(12345, full)  # a purged article: ignored, no error
     assert store.full_text(12345) is None
 
