@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import Cli, Site
 
 THOI_SU, AN_NINH = "Thời sự", "Nội chính - An ninh - Quốc phòng"

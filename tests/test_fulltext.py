@@ -6,8 +6,8 @@ import gzip
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, Cli, Site
+
 from tui_news.text import clean
 
 SEED_LINK = "/tin-tuc/son-tay-quan-tam-day-manh-phong-trao.html"

@@ -157,7 +157,8 @@ def cmd_weather(ctx: Context, args: argparse.Namespace) -> int:
         print(f"tui-news: weather from the cache, fetched "
               f"{relative_time(oldest, now, lang='en')}", file=sys.stderr)
     if args.json:
-        dump_json([weather.weather_to_json(w, ctx.lang, tz=ctx.config.tz) for w in observations], sys.stdout)
+        rows = [weather.weather_to_json(w, ctx.lang, tz=ctx.config.tz) for w in observations]
+        dump_json(rows, sys.stdout)
         return EXIT_OK
     print(label("weather_title", ctx.lang))
     for name, w in zip(names, observations, strict=True):

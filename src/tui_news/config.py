@@ -101,9 +101,10 @@ def load_config(path: Path) -> Config:
         message = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", message)
         reason = clean(re.sub(r"\s*\(at line.*\)", "", message)) or "invalid TOML"
-        line = int(m.group(1)) if m else (text.count("\n") + 1 if "end of document" in message
-                                           else None)
-        raise ConfigError(path, f"invalid TOML: {reason}", line) from None
+        at: int | None = int(m.group(1)) if m else None
+        if at is None and "end of document" in message:
+            at = text.count("\n") + 1
+        raise ConfigError(path, f"invalid TOML: {reason}", at) from None
     return _Builder(path, text, data).build()
 
 

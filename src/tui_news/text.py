@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -206,12 +206,12 @@ def _parse_date_text(text: str) -> datetime | None:
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
-def to_local(value: datetime, tz: timezone | None = None) -> datetime:
+def to_local(value: datetime, tz: tzinfo | None = None) -> datetime:
     """The time in the display zone (Vietnam by default)."""
     return value.astimezone(tz or VIETNAM)
 
 
-def date_line(value: datetime | None, tz: timezone | None = None) -> str:
+def date_line(value: datetime | None, tz: tzinfo | None = None) -> str:
     """`19/08/2020 | 14:17`, the source page's date line (without its label)."""
     if value is None:
         return "—"
@@ -220,7 +220,7 @@ def date_line(value: datetime | None, tz: timezone | None = None) -> str:
 
 
 def relative_time(value: datetime | None, now: datetime | None = None, *, lang: str = "vi",
-                  tz: timezone | None = None) -> str:
+                  tz: tzinfo | None = None) -> str:
     """"vừa xong", "5 phút trước", "2 giờ trước", "hôm qua", "3 ngày trước", then the date."""
     if value is None:
         return ""
@@ -244,7 +244,7 @@ def relative_time(value: datetime | None, now: datetime | None = None, *, lang: 
     return local.strftime("%d/%m/%Y")
 
 
-def long_date(value: datetime, tz: timezone | None = None) -> str:
+def long_date(value: datetime, tz: tzinfo | None = None) -> str:
     """`Thứ Bảy, 28/11/2026 14:17`."""
     local = to_local(value, tz)
     return f"{WEEKDAYS_VI[local.weekday()]}, {local.strftime('%d/%m/%Y %H:%M')}"
