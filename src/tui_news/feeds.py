@@ -13,6 +13,7 @@ import io
 import multiprocessing
 import os
 import re
+import sys
 import threading
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -210,6 +211,36 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+_tracker_lock = threading.Lock()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a stderr that has a real descriptor.
+
+    forkserver/spawn start the tracker with `sys.stderr.fileno()` among the descriptors to keep.
+    Inside a Textual app `sys.stderr` is its print capture and `fileno()` is -1, so creating the
+    pool failed with "bad value(s) in fds_to_keep". Pointing stderr at /dev/null for that moment
+    also keeps the tracker's warnings from drawing over the screen.
+    """
+    from multiprocessing import resource_tracker
+
+    with _tracker_lock:
+        try:
+            usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+        except (AttributeError, OSError, ValueError):
+            usable = False
+        if usable:
+            resource_tracker.ensure_running()
+            return
+        saved = sys.stderr
+        with open(os.devnull, "w", encoding="utf-8") as null:
+            sys.stderr = null
+            try:
+                resource_tracker.ensure_running()
+            finally:
+                sys.stderr = saved
+
+
 class FeedParserPool:
     """Parses feeds in worker processes (created on first use) so the UI thread never does.
 
@@ -229,6 +260,7 @@ class FeedParserPool:
     def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
+                _start_resource_tracker()
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     max_workers=self.max_workers, mp_context=_mp_context())
             return self._executor

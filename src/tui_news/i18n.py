@@ -73,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "key_quit": "Thoát",
         "key_back": "Quay lại",
         "key_command_palette": "Bảng lệnh",
+        "key_copy_text": "Chép phần đã chọn",
     },
     "en": {
         "weather_title": "Regional weather",
@@ -144,6 +145,7 @@ LABELS: dict[str, dict[str, str]] = {
         "key_quit": "Quit",
         "key_back": "Back",
         "key_command_palette": "Command palette",
+        "key_copy_text": "Copy selected text",
     },
 }
 

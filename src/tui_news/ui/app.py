@@ -1,0 +1,83 @@
+"""TuiNewsApp: opens the cache, applies the user's keymap and theme, shows the main screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from tui_news.config import Config
+from tui_news.store import CacheMovedAside, Store, StoreError
+from tui_news.ui.commands import ReaderCommands
+from tui_news.ui.screens.main import MainScreen
+
+
+class TuiNewsApp(App[None]):
+    """The reader. `now` fixes the clock (relative times, weather age) for tests and snapshots."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-news"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    BINDINGS = [
+        Binding("ctrl+p", "command_palette", "Command palette", show=False,
+                id="command_palette"),
+    ]
+
+    def __init__(self, config: Config, db_path: Path, *, offline: bool = False,
+                 lang: str | None = None, now: datetime | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.db_path = db_path
+        self.offline = offline
+        self.lang = lang or config.language
+        self._fixed_now = now
+        self.store: Store | None = None
+
+    def now(self) -> datetime:
+        """The current time (or the fixed one given to the constructor)."""
+        return self._fixed_now or datetime.now(UTC)
+
+    def on_mount(self) -> None:
+        try:
+            self.store = Store.open(self.db_path)
+        except CacheMovedAside as moved:
+            self.store = moved.store
+            self.notify(str(moved), severity="warning", markup=False, timeout=10)
+        except StoreError as exc:
+            # Text, not str: the exit message is printed by Rich, which would parse a str as markup.
+            self.exit(return_code=1, message=Text(str(exc)))
+            return
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        self._restore_theme()
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(MainScreen(self.store, self.config, self.db_path, lang=self.lang,
+                                    offline=self.offline, now=self.now))
+
+    def _restore_theme(self) -> None:
+        assert self.store is not None
+        name = self.store.setting("theme")
+        if name and name in self.available_themes:
+            self.theme = name
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.store is not None and self.store.setting("theme") != theme.name:
+            self.store.set_setting("theme", theme.name)
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+def run_app(config: Config, db_path: Path, *, offline: bool, lang: str) -> int:
+    """Run the reader until the user quits; the exit code for the CLI."""
+    app = TuiNewsApp(config, db_path, offline=offline, lang=lang)
+    app.run()
+    return app.return_code or 0
+
+
+__all__ = ["TuiNewsApp", "run_app"]

@@ -1,0 +1,52 @@
+"""Outside text made safe for the screen, and search matches to style (no Textual, no markup)."""
+
+from __future__ import annotations
+
+from tui_news.text import fold
+
+# The cache only holds clean text (SAFETY rule 1), but the screen is the last line of defence:
+# any control character that still reaches a widget (ESC starts OSC 52, C1 0x9B is a CSI) is shown
+# as U+FFFD instead of reaching the terminal. A translate table is a single C-level pass.
+_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROLS.update({c: "\ufffd" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
+_MULTILINE = dict(_CONTROLS)
+del _MULTILINE[0x0A]
+
+
+def safe_line(text: str | None) -> str:
+    """One line of outside text with every control (newline included) made visible."""
+    return (text or "").translate(_CONTROLS)
+
+
+def safe_text(text: str | None) -> str:
+    """Outside text that may keep its newlines; every other control made visible."""
+    return (text or "").translate(_MULTILINE)
+
+
+def _fold_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Spans of `text` whose folded form equals a folded query word (fallback matcher)."""
+    # Fold character by character so positions in the folded string map back to the original.
+    folded, where = [], []
+    for index, char in enumerate(text):
+        piece = fold(char)
+        folded.append(piece)
+        where.extend([index] * len(piece))
+    haystack = "".join(folded)
+    spans = []
+    for word in fold(query).split():
+        start = haystack.find(word)
+        while start >= 0 and word:
+            spans.append((where[start], where[start + len(word) - 1] + 1))
+            start = haystack.find(word, start + len(word))
+    return sorted(spans)
+
+
+def match_spans(text: str, query: str | None) -> list[tuple[int, int]]:
+    """Character spans of `text` matching the search `query` (diacritics optional)."""
+    if not query or not text:
+        return []
+    try:
+        from tui_news.search import highlight_spans
+    except ImportError:  # the search service is optional for the screen; fold matching is enough
+        return _fold_spans(text, query)
+    return highlight_spans(text, query)

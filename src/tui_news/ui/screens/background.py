@@ -1,0 +1,163 @@
+"""Background work of the main screen: feed refresh and full-text download in thread workers.
+
+Both services are synchronous and open their own Store (SQLite connections belong to one thread);
+results come back to the UI thread with `call_from_thread`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from tui_news.config import Config
+from tui_news.i18n import label
+from tui_news.models import FeedResult, FullText, RefreshSummary
+from tui_news.ui.display import safe_line
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tui_news.ui.widgets.article_list import ArticleList
+    from tui_news.ui.widgets.article_view import ArticleView
+    from tui_news.ui.widgets.status_bar import StatusBar
+
+
+class BackgroundWork:
+    """Mixin for MainScreen: refresh (group "feeds") and full text (group "fulltext")."""
+
+    # Provided by MainScreen.
+    config: Config
+    db_path: Path
+    lang: str
+    offline: bool
+    _refreshing: bool
+    _network_down: bool
+    if TYPE_CHECKING:
+        app: App[None]
+
+        @property
+        def articles(self) -> ArticleList: ...
+        @property
+        def article_view(self) -> ArticleView: ...
+        @property
+        def status(self) -> StatusBar: ...
+
+        def reload_counts(self) -> None: ...
+        def reload_weather(self) -> None: ...
+        def load_view(self, keep: int | None = None, *, first_screen: bool = False) -> None: ...
+        def show_article(self, article_id: int, *, mark_read: bool,
+                         full: FullText | None = None) -> None: ...
+
+    # --- refresh -----------------------------------------------------------------------------
+    def _scheduled_refresh(self) -> None:
+        # The weather has its own timer (config.weather_refresh_minutes).
+        self.start_refresh(None, weather=False)
+
+    def _scheduled_weather(self) -> None:
+        if not self.offline and not self._refreshing:
+            self.refresh_weather()
+
+    def start_refresh(self, categories: set[str] | None, *, weather: bool = True) -> None:
+        """Refresh in a thread worker; one at a time (a thread cannot be cancelled midway)."""
+        if self.offline:
+            self.app.notify(label("offline", self.lang), severity="warning", markup=False)
+            return
+        if self._refreshing:
+            return
+        self._refreshing = True
+        self.status.set_state(label("refreshing", self.lang, done=0, total="…"))
+        self.refresh_feeds(categories, weather)
+
+    @work(thread=True, exclusive=True, group="weather", exit_on_error=False,
+          name="refresh_weather")
+    def refresh_weather(self) -> None:
+        from tui_news.refresh import run_refresh
+
+        try:
+            # No categories: no feeds, only the weather (one request for every city).
+            summary = run_refresh(self.config, self.db_path, categories=set(), weather=True)
+        except Exception:  # a weather fault keeps the last good values on screen
+            return
+        if summary.weather_error is None:
+            self.app.call_from_thread(self.reload_weather)
+
+    @work(thread=True, exclusive=True, group="feeds", exit_on_error=False, name="refresh_feeds")
+    def refresh_feeds(self, categories: set[str] | None, weather: bool = True) -> None:
+        from tui_news.refresh import run_refresh  # httpx and feedparser load here, off the UI
+
+
+        def progress(done: int, total: int, result: FeedResult) -> None:
+            self.app.call_from_thread(self._refresh_progress, done, total)
+
+        try:
+            summary = run_refresh(self.config, self.db_path, categories=categories,
+                                  weather=weather, progress=progress)
+        except Exception as exc:  # the pipeline's fault becomes a status line, never a crash
+            self.app.call_from_thread(self._refresh_failed, str(exc) or type(exc).__name__)
+            return
+        self.app.call_from_thread(self._refresh_done, summary)
+
+    def _refresh_progress(self, done: int, total: int) -> None:
+        self.status.set_progress(done, total)
+        self.status.set_state(label("refreshing", self.lang, done=done, total=total))
+
+    def _refresh_failed(self, error: str) -> None:
+        self._refreshing = False
+        self._network_down = True
+        self.status.set_progress(None)
+        self._set_network_state()
+        self.app.notify(label("refresh_failed", self.lang, error=safe_line(error)),
+                        severity="error", markup=False)
+
+    def _refresh_done(self, summary: RefreshSummary) -> None:
+        self._refreshing = False
+        self.status.set_progress(None)
+        total, failed = len(summary.results), len(summary.failed)
+        # Every feed failing is what a missing network looks like: say "offline", keep reading.
+        self._network_down = total > 0 and failed == total
+        self._set_network_state(label("refresh_done", self.lang, ok=total - failed, total=total,
+                                      new=summary.new, failed=failed))
+        self.reload_counts()
+        keep = self.articles.current_id
+        self.load_view(keep=keep)
+        self.reload_weather()
+
+    def _set_network_state(self, message: str = "") -> None:
+        if self.offline or self._network_down:
+            self.status.set_state(label("offline", self.lang), offline=True)
+        else:
+            self.status.set_state(message)
+
+    # --- full text ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="fulltext", exit_on_error=False,
+          name="load_full_text")
+    def load_full_text(self, article_id: int) -> None:
+        try:
+            from tui_news.fulltext import FullTextError, fetch_full_text
+        except ImportError:
+            self.app.call_from_thread(self._full_text_failed, article_id,
+                                      label("fulltext_unavailable", self.lang))
+            return
+        try:
+            full = fetch_full_text(self.config, self.db_path, article_id)
+        except FullTextError as exc:
+            self.app.call_from_thread(self._full_text_failed, article_id, str(exc))
+            return
+        except Exception as exc:  # an extractor bug must not take the reader down
+            self.app.call_from_thread(self._full_text_failed, article_id,
+                                      str(exc) or type(exc).__name__)
+            return
+        self.app.call_from_thread(self._full_text_ready, article_id, full)
+
+    def _full_text_ready(self, article_id: int, full: FullText) -> None:
+        self.articles.forget()
+        if self.article_view.article_id == article_id:
+            self.show_article(article_id, mark_read=False, full=full)
+
+    def _full_text_failed(self, article_id: int, error: str) -> None:
+        if self.article_view.article_id == article_id:
+            # The summary stays on screen; only the note says what went wrong.
+            self.article_view.set_note(label("fulltext_error", self.lang, error=error),
+                                       error=True)

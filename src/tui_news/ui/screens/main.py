@@ -1,0 +1,440 @@
+"""MainScreen: weather on top, categories, article list and article pane; owns the reader's state.
+
+The screen holds the view (sidebar entry, unread-only, search) and the UI thread's Store; widgets
+only draw what they are given and post messages back. Network work runs in thread workers that
+open their own Store (SQLite connections belong to one thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
+
+from tui_news.config import Config
+from tui_news.i18n import label
+from tui_news.models import Article, ArticleQuery, FullText
+from tui_news.render import article_document
+from tui_news.ui.display import safe_line
+from tui_news.ui.keys import reader_bindings
+from tui_news.ui.screens.background import BackgroundWork
+from tui_news.ui.screens.help import HelpScreen, help_rows
+from tui_news.ui.widgets.article_list import ArticleList
+from tui_news.ui.widgets.article_view import ArticleView
+from tui_news.ui.widgets.category_list import CategoryList
+from tui_news.ui.widgets.status_bar import KeyBar, StatusBar
+from tui_news.ui.widgets.weather_bar import WeatherBar
+
+if TYPE_CHECKING:
+    from tui_news.store import Store
+
+# The pane follows the cursor once it rests: drawing an article per key press would cost more than
+# the 33 ms a key may take (PERFORMANCE.md "defer the article preview until the cursor rests").
+REST_DELAY = 0.15
+SEARCH_DELAY = 0.2  # wait for a pause in typing before querying
+NARROW_WIDTH = 100  # below this the article pane covers the list instead of sitting beside it
+FIRST_PAGE = 100  # articles listed for the first paint (more than any screen shows)
+
+
+class MainScreen(BackgroundWork, Screen[None]):
+    """The three-pane reader."""
+
+    BINDINGS = reader_bindings()
+
+    def __init__(self, store: Store, config: Config, db_path: Path, *, lang: str,
+                 offline: bool, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.db_path = db_path
+        self.lang = lang
+        self.offline = offline
+        self.now = now
+        self.unread_only = False
+        self.search_text: str | None = None
+        self._before_search: tuple[int, int | None] | None = None
+        self._rest_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._refreshing = False
+        self._network_down = False
+        self._view_entry = -1  # the sidebar entry whose articles the list shows
+
+    # --- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        yield WeatherBar([c.name for c in self.config.cities], lang=lang, tz=self.config.tz,
+                         id="weather")
+        with Horizontal(id="panes"):
+            yield CategoryList((label("all", lang), label("unread", lang), label("starred", lang)),
+                               self.config.categories, id="categories")
+            with Vertical(id="list-pane"):
+                yield Input(placeholder=label("search_placeholder", lang), id="search")
+                yield ArticleList(self.store.articles, lang=lang, now=self.now,
+                                  tz=self.config.tz, id="articles")
+            yield ArticleView(placeholder=label("no_article", lang), id="article")
+        yield StatusBar(id="status")
+
+    @property
+    def categories(self) -> CategoryList:
+        return self.query_one(CategoryList)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def on_mount(self) -> None:
+        self.categories.border_title = label("categories", self.lang)
+        self.article_view.border_title = label("article", self.lang)
+        self.query_one("#search", Input).display = False
+        self.status.set_progress(None)
+        self.reload_counts()
+        self.load_view(first_screen=True)
+        self.update_key_bar()
+        self._set_network_state()
+        self.set_focus(self.articles)
+        self._apply_width(self.size.width)
+        # Everything that imports httpx (weather, refresh) waits until the cache is on screen.
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.load_view(keep=self.articles.current_id)  # every id, now that the screen is up
+        self.reload_weather()
+        if not self.offline:
+            self.start_refresh(None)
+            self.set_interval(self.config.refresh_minutes * 60, self._scheduled_refresh,
+                              name="refresh-timer")
+            self.set_interval(self.config.weather_refresh_minutes * 60, self._scheduled_weather,
+                              name="weather-timer")
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        if width >= NARROW_WIDTH:
+            self.remove_class("-reading")
+
+    def update_key_bar(self) -> None:
+        """Footer keys from the live bindings (after any keymap), in the order of keys.py."""
+        order = {b.id: n for n, b in enumerate(self.BINDINGS) if isinstance(b, Binding)}
+        shown: dict[str, Binding] = {}
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if active.node is self and binding.show and binding.id and binding.id in order:
+                shown.setdefault(binding.id, binding)
+        bindings = sorted(shown.values(), key=lambda b: order[b.id])
+        self.query_one(KeyBar).show_bindings(bindings, self.lang, self.app.get_key_display)
+
+    # --- data --------------------------------------------------------------------------------
+    def current_query(self) -> ArticleQuery:
+        query = self.categories.current.query
+        if self.unread_only:
+            query = replace(query, unread_only=True)
+        if self.search_text:
+            query = replace(query, search=self.search_text)
+        return query
+
+    def load_view(self, keep: int | None = None, *, first_screen: bool = False) -> None:
+        """Show the ids of the current view; the cursor stays on `keep` when still listed.
+
+        `first_screen` loads one page only: every id of 100,000 articles takes ~50 ms, which
+        the first paint should not wait for (PERFORMANCE.md: first paint ≤ 2× a minimal app).
+        """
+        self._view_entry = self.categories.cursor
+        query = self.current_query()
+        if first_screen:
+            ids = [a.id for a in self.store.page(query, 0, FIRST_PAGE)]
+        else:
+            ids = self.store.ids(query)
+        self.articles.show_ids(ids, keep=keep, search=self.search_text)
+        title = [label("articles", self.lang), safe_line(self.categories.current.name)]
+        if self.unread_only:
+            title.append(label("unread_only", self.lang))
+        if self.search_text:
+            title.append(label("search_results", self.lang, query=safe_line(self.search_text)))
+        # Content, not a str: a border title string is parsed as markup.
+        self.articles.border_title = Content(" · ".join(title))
+
+    def reload_counts(self) -> None:
+        self.categories.set_counts(self.store.counts(self.config.categories))
+
+    def reload_weather(self) -> None:
+        """Cached weather from the store; the weather service is imported after first paint."""
+        from tui_news import weather as service
+
+        now = self.now()
+        observations = service.cached_weather(self.store, self.config.cities, now=now)
+        tz = self.config.tz
+
+        def age(w, when, lang):  # type: ignore[no-untyped-def]
+            return service.age_text(w, when, lang, tz=tz)
+
+        self.query_one(WeatherBar).show_weather(observations, now, service.describe, age)
+
+    def target_article(self) -> Article | None:
+        """The article keys act on: the open one when the pane has focus, else the cursor's."""
+        article_id = self.articles.current_id
+        if (self.focused is self.article_view or self.has_class("-reading")) \
+                and self.article_view.article_id is not None:
+            article_id = self.article_view.article_id
+        if article_id is None:
+            return None
+        return self.articles.article(article_id)
+
+    def show_article(self, article_id: int, *, mark_read: bool,
+                     full: FullText | None = None) -> None:
+        """Draw an article in the pane; opening it (`mark_read`) writes the read state at once."""
+        article = self.store.article(article_id)
+        if article is None:
+            return
+        if full is None and article.has_full_text:
+            full = self.store.full_text(article_id)
+        parts = article_document(article, full, lang=self.lang, tz=self.config.tz)
+        self.article_view.show(article_id, parts)
+        if mark_read and not article.read:
+            # Written before anything else happens, so the read state survives a crash.
+            self.store.set_read([article_id], True)
+            self.articles.set_state([article_id], read=True)
+            self.reload_counts()
+
+    def _set_read(self, article: Article, read: bool) -> None:
+        self.store.set_read([article.id], read)
+        self.articles.set_state([article.id], read=read)
+        self.reload_counts()
+
+    # --- messages from the widgets -----------------------------------------------------------
+    @on(ArticleList.Highlighted)
+    def _cursor_moved(self, message: ArticleList.Highlighted) -> None:
+        if self._rest_timer is not None:
+            self._rest_timer.stop()
+        article_id = message.article_id
+        self._rest_timer = self.set_timer(
+            REST_DELAY, lambda: self._cursor_rested(article_id), name="article-rest")
+
+    def _cursor_rested(self, article_id: int) -> None:
+        if self.articles.current_id == article_id and self.article_view.article_id != article_id:
+            self.show_article(article_id, mark_read=False)
+
+    @on(ArticleList.Selected)
+    def _article_opened(self, message: ArticleList.Selected) -> None:
+        if self._rest_timer is not None:
+            self._rest_timer.stop()
+        self.show_article(message.article_id, mark_read=True)
+        if self.has_class("-narrow"):
+            self.add_class("-reading")
+            self.set_focus(self.article_view)
+
+    @on(CategoryList.Changed)
+    def _category_changed(self, message: CategoryList.Changed) -> None:
+        self._sync_view()
+
+    def _sync_view(self) -> None:
+        """Load the sidebar entry's articles now, not when its message arrives: keys typed
+        right after `7` (as `7 j enter` from a fast typist) must act on the new list."""
+        if self._view_entry != self.categories.cursor:
+            self.load_view()
+
+    @on(CategoryList.Selected)
+    def _category_selected(self, message: CategoryList.Selected) -> None:
+        self.set_focus(self.articles)
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self, message: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if not message.input.display:
+            return  # the field being cleared on escape: the list is already restored
+        value = message.value.strip()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._run_search(value),
+                                            name="search-pause")
+
+    def _run_search(self, value: str) -> None:
+        self.search_text = value or None
+        self.load_view()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, message: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._run_search(message.value.strip())
+        self.set_focus(self.articles)
+
+    # --- actions (bound in keys.py) ----------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        focused = self.focused
+        if focused is self.categories:
+            self.categories.move(delta)
+            self._sync_view()
+        elif focused is self.article_view:
+            if delta > 0:
+                self.article_view.scroll_down(animate=False)
+            else:
+                self.article_view.scroll_up(animate=False)
+        else:
+            self.articles.move(delta)
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if focused is self.categories:
+            self.categories.move_cursor(self.categories.cursor, select=True)
+        elif focused is self.articles:
+            self.articles.select()
+
+    def action_focus_next_pane(self) -> None:
+        self.focus_next()
+
+    def action_focus_previous_pane(self) -> None:
+        self.focus_previous()
+
+    def action_sidebar(self, number: int) -> None:
+        """Jump to the Nth sidebar entry (1 = Tất cả) and show its articles."""
+        if number <= len(self.categories.entries):
+            self.categories.move_cursor(number - 1)
+            self._sync_view()
+            self.set_focus(self.articles)
+
+    def action_page_down(self) -> None:
+        self.article_view.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.article_view.scroll_page_up(animate=False)
+
+    def action_next_unread(self) -> None:
+        self._jump_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_unread(-1)
+
+    def _jump_unread(self, step: int) -> None:
+        index = self.articles.find_unread(step)
+        if index is None:
+            self.app.bell()
+            return
+        self.articles.move_cursor(index)
+        self.articles.select()
+
+    def action_toggle_read(self) -> None:
+        article = self.target_article()
+        if article is not None:
+            self._set_read(article, not article.read)
+
+    def action_mark_all_read(self) -> None:
+        count = self.store.mark_all_read(self.current_query())
+        self.articles.forget()
+        self.reload_counts()
+        self.app.notify(label("marked_read", self.lang, count=count), markup=False)
+
+    def action_star(self) -> None:
+        article = self.target_article()
+        if article is None:
+            return
+        self.store.set_starred([article.id], not article.starred)
+        self.articles.set_state([article.id], starred=not article.starred)
+        self.reload_counts()
+
+    def action_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+        self.load_view(keep=self.articles.current_id)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if not search.display:
+            self._before_search = (self.categories.cursor, self.articles.current_id)
+            search.display = True
+        self.set_focus(search)
+
+    def action_back(self) -> None:
+        """Escape: leave the search (the list as it was), or the narrow article view."""
+        search = self.query_one("#search", Input)
+        if search.display:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            search.value = ""
+            search.display = False
+            self.search_text = None
+            keep = self._before_search[1] if self._before_search else None
+            self._before_search = None
+            self.load_view(keep=keep)
+            self.set_focus(self.articles)
+        elif self.has_class("-reading"):
+            self.remove_class("-reading")
+            self.set_focus(self.articles)
+
+    def action_full_text(self) -> None:
+        article = self.target_article()
+        if article is None:
+            return
+        if self.article_view.article_id != article.id:
+            self.show_article(article.id, mark_read=True)
+        if self.offline:
+            self.article_view.set_note(label("fulltext_error", self.lang,
+                                             error=label("offline", self.lang)), error=True)
+            return
+        self.article_view.set_note(label("loading", self.lang))
+        self.load_full_text(article.id)
+
+    def action_open_link(self) -> None:
+        link = self._link()
+        if link is not None:
+            # App.open_url hands the URL to the browser module, never to a shell.
+            self.app.open_url(link)
+            self.app.notify(label("opened_link", self.lang), markup=False)
+
+    def action_copy_link(self) -> None:
+        link = self._link()
+        if link is not None:
+            self.app.copy_to_clipboard(link)
+            self.app.notify(label("link_copied", self.lang), markup=False)
+
+    def _link(self) -> str | None:
+        """The target article's link when it is an http(s) URL (SAFETY rule 3)."""
+        article = self.target_article()
+        link = article.link if article else None
+        try:
+            parts = urlsplit(link) if link else None
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            self.app.notify(label("no_link", self.lang), severity="warning", markup=False)
+            return None
+        return link
+
+    def action_refresh(self) -> None:
+        category = self.categories.current.category
+        # "This category" refreshes its feeds only; the sidebar's views refresh everything.
+        self.start_refresh({category} if category else None, weather=category is None)
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows(self, self.lang), self.lang))
+
+    def action_quit(self) -> None:
+        self.app.exit()

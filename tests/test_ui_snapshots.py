@@ -1,0 +1,52 @@
+"""SVG snapshots of real screens (pytest-textual-snapshot); the clock is fixed by the fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_fixtures import make_app
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause(0.4)  # the pane follows the cursor after its rest delay
+
+
+async def _open_seed(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("7")
+    await pilot.press("j", "j", "enter")
+    await pilot.pause(0.4)
+
+
+def test_main_screen_vi(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path), terminal_size=(140, 40), run_before=_open_seed)
+
+
+def test_main_screen_en(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path, lang="en"), terminal_size=(140, 40),
+                        run_before=_open_seed)
+
+
+def test_narrow_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path), terminal_size=(80, 30), run_before=_settle)
+
+
+def test_narrow_screen_reading(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path), terminal_size=(80, 30), run_before=_open_seed)
+
+
+def test_offline_stale_weather(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path, weather="stale"), terminal_size=(140, 40),
+                        run_before=_settle)
+
+
+def test_hostile_titles(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path, hostile=True), terminal_size=(140, 40),
+                        run_before=_settle)
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=(140, 40), run_before=run_before)
