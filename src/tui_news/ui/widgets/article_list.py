@@ -241,10 +241,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if article is None:
             return Strip.blank(width, base)
         text = self._title_line(article) if sub == 0 else self._meta_line(article)
-        style = base
         if row == self.cursor:
-            style = base + self.get_component_rich_style("article-list--cursor")
-        return self._strip(text, width, style)
+            cursor = self.get_component_rich_style("article-list--cursor")
+            return self._strip(text, width, base, overlay=Style(bgcolor=cursor.bgcolor))
+        return self._strip(text, width, base)
 
     def _title_line(self, article: Article) -> Text:
         state = "article-list--read" if article.read else "article-list--unread"
@@ -267,8 +267,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             text.append(" ★", style=self.get_component_rich_style("article-list--star"))
         return text
 
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+    def _strip(self, text: Text, width: int, style: Style, overlay: Style | None = None) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = [Segment(s.text, s.style) for s in text.render(self.app.console)
                     if s.text != "\n"]
-        return Strip(segments).apply_style(style).adjust_cell_length(width, style)
+        strip = Strip(segments).apply_style(style).adjust_cell_length(width, style)
+        if overlay is None:
+            return strip
+        # The cursor goes over the text's own styles (they carry a background of their own).
+        return Strip([Segment(seg.text, (seg.style or Style()) + overlay, seg.control)
+                      for seg in strip], strip.cell_length)
