@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_news.text import fold
+from tui_news.search import highlight_spans
 
 # The cache only holds clean text (SAFETY rule 1), but the screen is the last line of defence:
 # any control character that still reaches a widget (ESC starts OSC 52, C1 0x9B is a CSI) is shown
@@ -23,30 +23,8 @@ def safe_text(text: str | None) -> str:
     return (text or "").translate(_MULTILINE)
 
 
-def _fold_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Spans of `text` whose folded form equals a folded query word (fallback matcher)."""
-    # Fold character by character so positions in the folded string map back to the original.
-    folded, where = [], []
-    for index, char in enumerate(text):
-        piece = fold(char)
-        folded.append(piece)
-        where.extend([index] * len(piece))
-    haystack = "".join(folded)
-    spans = []
-    for word in fold(query).split():
-        start = haystack.find(word)
-        while start >= 0 and word:
-            spans.append((where[start], where[start + len(word) - 1] + 1))
-            start = haystack.find(word, start + len(word))
-    return sorted(spans)
-
-
 def match_spans(text: str, query: str | None) -> list[tuple[int, int]]:
     """Character spans of `text` matching the search `query` (diacritics optional)."""
     if not query or not text:
         return []
-    try:
-        from tui_news.search import highlight_spans
-    except ImportError:  # the search service is optional for the screen; fold matching is enough
-        return _fold_spans(text, query)
     return highlight_spans(text, query)

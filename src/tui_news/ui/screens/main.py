@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +26,7 @@ from tui_news.config import Config
 from tui_news.i18n import label
 from tui_news.models import Article, ArticleQuery, FullText
 from tui_news.render import article_document
+from tui_news.text import is_web_url
 from tui_news.ui.display import safe_line
 from tui_news.ui.keys import reader_bindings
 from tui_news.ui.screens.background import BackgroundWork
@@ -416,11 +416,7 @@ class MainScreen(BackgroundWork, Screen[None]):
         """The target article's link when it is an http(s) URL (SAFETY rule 3)."""
         article = self.target_article()
         link = article.link if article else None
-        try:
-            parts = urlsplit(link) if link else None
-        except ValueError:
-            parts = None
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        if link is None or not is_web_url(link):
             self.app.notify(label("no_link", self.lang), severity="warning", markup=False)
             return None
         return link
