@@ -185,6 +185,9 @@ class Store:
             store._probe(full_check)
             conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
+                # Before anything that could change the file (journal_mode rewrites the header):
+                # a cache from a newer version is refused untouched.
+                store._refuse_newer()
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL; no fsync per commit
                 store._upgrade()
@@ -226,36 +229,40 @@ class Store:
                 raise _Unreadable(result)
 
     def _check_size(self) -> None:
-        """A main file shorter than its header's page count was truncated (SQLite reads zeros)."""
+        """A main file shorter than its header's page count was truncated (SQLite reads zeros).
+
+        Never open() the cache file here: closing any descriptor of it drops every POSIX lock
+        this process holds on it (SQLite's included), and another process may then checkpoint
+        and delete the WAL under our feet — that corrupts the cache. Ask SQLite and stat().
+        """
         wal = Path(f"{self.path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             return  # the WAL may hold pages past the end of the main file
         try:
-            with self.path.open("rb") as f:
-                header = f.read(100)
             size = self.path.stat().st_size
         except OSError:
             return
-        if len(header) < 100:
-            if size:
-                raise _Unreadable("truncated header")
-            return
-        page_size = int.from_bytes(header[16:18], "big")
-        page_size = 65536 if page_size == 1 else page_size
-        pages = int.from_bytes(header[28:32], "big")
-        valid = header[24:28] == header[92:96]  # header page count is valid only when these match
-        if valid and pages and size < pages * page_size:
+        if 0 < size < 100:
+            raise _Unreadable("truncated header")
+        conn = self._conn
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])  # the header's, if valid
+        if pages and size < pages * page_size:
             raise _Unreadable("file shorter than its page count")
 
     def _version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _upgrade(self) -> None:
+    def _refuse_newer(self) -> None:
         version = self._version()
         if version > SCHEMA_VERSION:
             raise StoreError(f"the cache {self.path} was written by a newer tui-news (schema "
                              f"{version}, this one knows {SCHEMA_VERSION}); upgrade tui-news or "
                              "use another data dir")
+
+    def _upgrade(self) -> None:
+        self._refuse_newer()
+        version = self._version()
         if version == SCHEMA_VERSION:
             return
         with self._write():
