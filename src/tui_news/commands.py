@@ -25,7 +25,7 @@ from tui_news.models import Article, ArticleQuery, FeedResult
 from tui_news.progress import ProgressLine
 from tui_news.render import article_document, plain_text
 from tui_news.store import Store
-from tui_news.text import relative_time
+from tui_news.text import redact_url, relative_time
 
 PAGE = 500
 
@@ -216,7 +216,8 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
         status = row["last_status"] or "never fetched"
         if row["last_error"]:
             status = f"error: {row['last_error']}"
-        print(f"{row['category']:<34} {row['url']}\n{'':<34} {row['articles']} articles · "
+        print(f"{row['category']:<34} {redact_url(str(row['url']))}\n{'':<34} "
+              f"{row['articles']} articles · "
               f"{status}")
     return EXIT_OK
 
