@@ -1,0 +1,407 @@
+"""tui-news benchmark: one command, one machine, one run; prints one table, writes RESULTS.md.
+
+    .venv/bin/python bench/run.py            # full: 200 feeds x 50 items, 100,000 cached, N=3
+    .venv/bin/python bench/run.py --quick    # smoke sizes, well under a minute
+
+Everything is served from 127.0.0.x loopback addresses by bench/server.py; nothing leaves the
+machine. Targets are PERFORMANCE.md's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import cli_refresh
+import corpus
+import newsboat
+import report
+import server
+import startup
+import store_figures
+import ui_latency
+from report import Row
+
+BENCH = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Sizes:
+    feeds: int
+    items: int
+    cached: int  # articles in the start-up / search / memory cache
+    listed: int  # articles in the key-press cache
+    presses: int
+    runs: int
+
+
+FULL = Sizes(feeds=200, items=50, cached=100_000, listed=10_000, presses=200, runs=3)
+QUICK = Sizes(feeds=10, items=10, cached=2_000, listed=1_000, presses=20, runs=1)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, sizes: Sizes, tmp: Path) -> None:
+        self.args, self.sizes, self.tmp = args, sizes, tmp
+        self.rows: dict[str, Row] = {}
+        self.notes: list[str] = []
+        self.failures: list[str] = []
+        self.info: dict[str, str] = {}
+        self.env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        self.env.update(TERM="xterm-256color", no_proxy="*", HOME=str(tmp / "home"),
+                        XDG_CONFIG_HOME=str(tmp / "home/.config"),
+                        XDG_DATA_HOME=str(tmp / "home/.data"),
+                        XDG_CACHE_HOME=str(tmp / "home/.cache"))
+        (tmp / "home").mkdir()
+
+    def step(self, name: str, fn: Callable[[], None]) -> None:
+        log(name)
+        t = time.perf_counter()
+        try:
+            fn()
+        except Exception as exc:  # one failed step leaves its rows n/a; the run goes on
+            self.failures.append(f"{name}: {exc}")
+            traceback.print_exc(file=sys.stderr)
+        log(f"{name}: {time.perf_counter() - t:.1f} s")
+
+    # --- corpus and server -------------------------------------------------------------------
+    def serve(self) -> None:
+        s = self.sizes
+        hosts = server._listening_hosts(1 if self.args.single_host else self.args.hosts)
+        self.specs = corpus.feed_specs(s.feeds, len(hosts))
+        now = datetime.now(UTC)
+        marker = [f"http://{h}:{server.PORT_MARKER}" for h in hosts]
+        total = corpus.write_corpus(self.tmp / "corpus", self.specs, s.items, marker, now)
+        self.server = server.ServerProcess(self.tmp / "corpus", hosts)
+        self.bases = self.server.bases
+        self.urls = [self.bases[sp.host_index] + sp.path for sp in self.specs]
+        self.config_text = corpus.config_toml(self.specs, self.bases, self.bases[0])
+        self.notes.append(
+            f"Corpus: {s.feeds} feeds x {s.items} items, {total / s.feeds / 1024:.0f} KiB per "
+            f"feed on average ({total / 1e6:.1f} MB), {len(hosts)} loopback address"
+            f"{'es' if len(hosts) > 1 else ''} (127.0.0.1-{len(hosts)}, one per outlet), "
+            "ETag + Last-Modified, 304 on a match; /v1/forecast answers 3 cities.")
+
+    def _expect(self, what: str, status: str, count: int) -> None:
+        stats = self.server.stats()
+        got = stats.get(status, 0)
+        if got < count:
+            raise RuntimeError(f"{what}: expected {count} answers {status}, server saw {stats}")
+
+    # --- refresh -----------------------------------------------------------------------------
+    def newsboat_refresh(self) -> None:
+        s = self.sizes
+        binary = newsboat.ensure_newsboat(install=not self.args.quick)
+        if binary is None:
+            self.info["newsboat"] = "unavailable"
+            self.notes.append("newsboat is not installed (and could not be installed): its "
+                              "figures are n/a.")
+            return
+        self.info["newsboat"] = newsboat.version(binary)
+        nb = newsboat.Newsboat(binary, self.tmp / "newsboat", self.urls, threads=8)
+        cold = []
+        for _ in range(s.runs):
+            nb.fresh()
+            self.server.reset()
+            cold.append(nb.reload())
+            self._expect("newsboat cold", "200", s.feeds)
+        items = nb.items()
+        nb.reload()  # newsboat keeps a feed's validators only from its second fetch on
+        warm = []
+        for _ in range(s.runs):
+            self.server.reset()
+            warm.append(nb.reload())
+            self._expect("newsboat 304", "304", s.feeds)
+        self.newsboat = {"cold": median(cold), "304": median(warm)}
+        self.notes.append(
+            f"newsboat (`reload-threads 8`): cold runs {_list(cold)} s, all-304 runs "
+            f"{_list(warm)} s; {items} items in its cache. newsboat 2.21 sends no validators on "
+            "its second fetch of a new feed (it keeps them only from then on), so one untimed "
+            "reload sits between the cold and the 304 runs; the server counted a 304 for every "
+            "feed in each timed 304 run.")
+
+    def tui_refresh(self) -> None:
+        s = self.sizes
+        cli = cli_refresh.CliRefresh(self.tmp / "tui-refresh", self.config_text)
+        cold = []
+        for _ in range(s.runs):
+            cli.fresh()
+            self.server.reset()
+            cold.append(cli.refresh())
+            self._expect("tui-news cold", "200", s.feeds)
+        cold_summary = cli.last_summary
+        warm = []
+        for _ in range(s.runs):
+            self.server.reset()
+            warm.append(cli.refresh())
+            self._expect("tui-news 304", "304", s.feeds)
+        self.tui = {"cold": median(cold), "304": median(warm)}
+        self.notes.append(f"tui-news refresh (real CLI, fresh data dir): cold runs {_list(cold)} s "
+                          f"(`{cold_summary}`), all-304 runs {_list(warm)} s "
+                          f"(`{cli.last_summary}`).")
+
+    def refresh_rows(self) -> None:
+        nb = getattr(self, "newsboat", {})
+        tui = getattr(self, "tui", {})
+        n = self.sizes.feeds
+        self.rows["cold"] = Row(f"cold refresh, {n} changed feeds", "s", tui.get("cold"),
+                                nb.get("cold"), "newsboat", "≤ 0.7× newsboat", 0.7, True)
+        self.rows["304"] = Row(f"refresh, all {n} feeds 304", "s", tui.get("304"),
+                               nb.get("304"), "newsboat", "≤ 0.5× newsboat", 0.5, True)
+
+    # --- caches ------------------------------------------------------------------------------
+    def _feeds(self) -> list:
+        from tui_news.models import FeedConfig
+
+        return [FeedConfig(url, sp.category) for url, sp in zip(self.urls, self.specs, strict=True)]
+
+    def big_cache(self) -> None:
+        from tui_news import paths
+
+        self.big_dir = self.tmp / "big"
+        self.big_db = paths.database(self.big_dir)
+        self.big_dir.mkdir()
+        (self.big_dir / "config.toml").write_text(self.config_text, encoding="utf-8")
+        took = corpus.build_cache(self.big_db, self.sizes.cached, self._feeds())
+        self.notes.append(f"Cache of {self.sizes.cached:,} articles over the 12 default "
+                          f"categories built through Store.ingest in {took:.0f} s "
+                          f"({self.big_db.stat().st_size / 1e6:.0f} MB); half of them read.")
+
+    def startup(self) -> None:
+        work = self.tmp / "startup"
+        work.mkdir()
+        extra = ["--config", str(self.big_dir / "config.toml"), "--data-dir", str(self.big_dir)]
+        minimal, reader = [], []
+        for _ in range(self.sizes.runs):  # interleaved, so drift hits both alike
+            minimal.append(startup.measure("minimal", 1, work, env=self.env))
+            reader.append(startup.measure("reader", 1, work, extra, env=self.env))
+        m = median([r["first_paint_s"] for r in minimal])
+        t = median([r["first_paint_s"] for r in reader])
+        self.rows["startup"] = Row(f"start-up to first paint, {self.sizes.cached:,} cached", "s",
+                                   t, m, "minimal Textual app", "≤ 2× minimal app", 2.0, True)
+        last = reader[-1]
+        self.rows["memory"] = Row(f"resident memory, {self.sizes.cached:,} cached", "MiB",
+                                  last["rss_mib"], minimal[-1]["rss_mib"], "minimal Textual app",
+                                  "≤ 120 MiB", 120.0)
+        rows_paint = [r["rows_paint_s"] for r in reader if r["rows_paint_s"] is not None]
+        self.notes.append(
+            f"Start-up (headless, {startup.SIZE[0]}x{startup.SIZE[1]}, process spawn to the first "
+            f"composited frame): reader {_list([r['first_paint_s'] for r in reader])} s, minimal "
+            f"app {_list([r['first_paint_s'] for r in minimal])} s; the reader's list showed "
+            f"{last['rows']:,} rows at "
+            + (f"{median(rows_paint):.2f} s." if rows_paint else "no frame (never filled).")
+            + f" Memory: VmRSS {last['rss_mib']:.0f} MiB {SETTLE_NOTE} (at the paint itself "
+            f"{last['rss_paint_mib']:.0f} MiB, peak {last['hwm_mib']:.0f} MiB).")
+
+    def store(self) -> None:
+        r = store_figures.measure(self.big_db)
+        self.rows["search"] = Row(f"search top 50 p95, {self.sizes.cached:,} articles", "ms",
+                                  r["search_p95_ms"], None, "", "≤ 100 ms", 100.0,
+                                  reference_text="50 ms (doc: FTS5 `ha noi`)")
+        self.rows["counts"] = Row(f"sidebar unread counts, {self.sizes.cached:,} articles", "ms",
+                                  r["counts_median_ms"], None, "", "≤ 10 ms", 10.0,
+                                  reference_text="6 ms (doc: covering index)")
+        self.notes.append(
+            f"Search: {r['search_queries']} queries (25 phrases with diacritics and the same "
+            f"without), Store.page(ArticleQuery(search=q), 0, 50); median "
+            f"{r['search_median_ms']:.1f} ms, slowest {r['search_slowest']}, "
+            f"{r['search_zero_hits']} without hits; matches per query: median "
+            f"{r['search_matches_median']:,.0f}, most {r['search_matches_max']:,} (the cost grows "
+            "with the matches: every match is ranked). Text is Zipf-distributed over ~7,000 "
+            "syllables (function words first, then the news words queried). Counts: "
+            "Store.counts(12 categories), median of 30.")
+
+    def keys(self) -> None:
+        from tui_news import paths
+
+        s = self.sizes
+        work = self.tmp / "keys"
+        base = self.tmp / "list-base"
+        base.mkdir()
+        took = corpus.build_cache(paths.database(base), s.listed, self._feeds())
+        config = work / "config.toml"
+        work.mkdir()
+        config.write_text(self.config_text, encoding="utf-8")
+
+        def copy(name: str) -> Path:
+            target = self.tmp / name
+            shutil.copytree(base, target)
+            return target
+
+        idle = ui_latency.measure(config, copy("list-idle"), s.presses, work, env=self.env)
+        self.server.reset()
+        busy = ui_latency.measure(config, copy("list-refresh"), s.presses * 10, work,
+                                  during_refresh=True, env=self.env)
+        stats = self.server.stats()
+        refreshed = _feed_outcome(paths.database(self.tmp / "list-refresh"))
+        doc = "5–6 ms (doc: Line API list)"
+        self.rows["p50"] = Row(f"key press p50, {s.listed:,}-article list", "ms", idle["p50"],
+                               None, "", "≤ 10 ms", 10.0, reference_text=doc)
+        self.rows["p99"] = Row("key press p99, first press included", "ms", idle["p99"], None,
+                               "", "≤ 33 ms", 33.0, reference_text=doc)
+        self.rows["busy"] = Row(f"key press p99 during a {s.feeds}-feed refresh", "ms",
+                                busy["p99"], None, "", "≤ 50 ms", 50.0)
+        self.notes.append(
+            f"Key presses ({s.listed:,} articles, built in {took:.0f} s; headless "
+            f"{ui_latency.SIZE[0]}x{ui_latency.SIZE[1]}; key event to composited frame, "
+            f"{ui_latency.GAP_S * 1000:.0f} ms between presses): {idle['n']} presses, first "
+            f"{idle['first']:.1f} ms, p50 {idle['p50']:.1f}, p99 {idle['p99']:.1f}, max "
+            f"{idle['max']:.1f} ms; cursor {idle['start_cursor']} → {idle['end_cursor']}. "
+            f"Pilot's own press+pause gives p50 {idle.get('pilot_p50', float('nan')):.0f} ms, "
+            "its idle-polling sleeps included.")
+        self.notes.append(
+            f"During the reader's own refresh worker (started after the first paint, app "
+            f"online): {busy['n']} presses in {busy['refresh_s'] or 0:.1f} s of refresh, p50 "
+            f"{busy['p50']:.1f}, p99 {busy['p99']:.1f}, max {busy['max']:.1f} ms "
+            f"(first {busy['first']:.1f} ms); server answered {stats}; after it: {refreshed}.")
+        if not busy["refresh_seen"]:
+            raise RuntimeError("the reader never started its refresh worker")
+        if "ok" not in refreshed:
+            raise RuntimeError(f"the reader's refresh did not store the feeds: {refreshed}")
+
+    # --- output ------------------------------------------------------------------------------
+    ORDER = ("startup", "cold", "304", "p50", "p99", "busy", "search", "counts", "memory")
+    NAMES = {"startup": "start-up to first paint", "cold": "cold refresh",
+             "304": "refresh, all feeds 304", "p50": "key press p50",
+             "p99": "key press p99, first press included", "busy": "key press p99 during refresh",
+             "search": "search top 50 p95", "counts": "sidebar unread counts",
+             "memory": "resident memory"}
+    TARGETS = {"startup": "≤ 2× minimal app", "cold": "≤ 0.7× newsboat",
+               "304": "≤ 0.5× newsboat", "p50": "≤ 10 ms", "p99": "≤ 33 ms", "busy": "≤ 50 ms",
+               "search": "≤ 100 ms", "counts": "≤ 10 ms", "memory": "≤ 120 MiB"}
+
+    def table_rows(self) -> list[Row]:
+        rows = []
+        for key in self.ORDER:
+            row = self.rows.get(key) or Row(self.NAMES[key], "", None, target=self.TARGETS[key],
+                                            limit=0.0)
+            rows.append(row)
+        return rows
+
+
+SETTLE_NOTE = f"{startup.SETTLE_S:g} s after the first paint"
+
+
+def _feed_outcome(db: Path) -> str:
+    """Articles and feed outcomes in a cache, e.g. `19,915 articles, 200 feeds ok`."""
+    from collections import Counter
+
+    from tui_news.models import ArticleQuery
+    from tui_news.store import Store
+
+    with Store.open(db) as store:
+        total = store.count(ArticleQuery())
+        outcomes = Counter(f.last_status or "never" for f in store.feeds())
+    return f"{total:,} articles, " + ", ".join(f"{n} feeds {s}" for s, n in outcomes.items())
+
+
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
+def versions(info: dict[str, str]) -> None:
+    import textual
+
+    from tui_news import __version__
+
+    info["textual"] = textual.__version__
+    info["tui-news"] = __version__
+    try:
+        import feedparser
+        import httpx
+
+        info["feedparser"] = feedparser.__version__
+        info["httpx"] = httpx.__version__
+    except ImportError:
+        pass
+    import sqlite3
+
+    info["sqlite"] = sqlite3.sqlite_version
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smoke-test sizes (CI)")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument("--runs", type=int, help="runs per median (default 3, quick 1)")
+    parser.add_argument("--hosts", type=int, default=len(corpus.OUTLETS),
+                        help="loopback addresses serving the feeds (default: one per outlet)")
+    parser.add_argument("--single-host", action="store_true",
+                        help="serve every feed from 127.0.0.1 alone")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (printed)")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    if args.runs:
+        sizes = Sizes(**{**sizes.__dict__, "runs": args.runs})
+    started = datetime.now(UTC)
+    load_before = os.getloadavg()
+    tmp = Path(tempfile.mkdtemp(prefix="tui-news-bench-"))
+    bench = Bench(args, sizes, tmp)
+    report_info = report.machine()
+    try:
+        bench.step("corpus and server", bench.serve)
+        if hasattr(bench, "server"):
+            bench.step("newsboat refresh", bench.newsboat_refresh)
+            bench.step("tui-news refresh", bench.tui_refresh)
+        bench.refresh_rows()
+        if hasattr(bench, "urls"):
+            bench.step(f"cache of {sizes.cached:,} articles", bench.big_cache)
+            if hasattr(bench, "big_db"):
+                bench.step("start-up and memory", bench.startup)
+                bench.step("search and counts", bench.store)
+            if hasattr(bench, "server"):
+                bench.step("key presses", bench.keys)
+    finally:
+        if hasattr(bench, "server"):
+            bench.server.stop()
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    versions(report_info)
+    report_info.update(bench.info)
+    report_info.setdefault("newsboat", "not run")
+    load_after = os.getloadavg()
+    bench.notes.append(
+        "Load average (1/5/15 min) before the run "
+        f"{'/'.join(f'{x:.1f}' for x in load_before)}, after "
+        f"{'/'.join(f'{x:.1f}' for x in load_after)}: other work on the machine shows here "
+        "and moves every figure.")
+    rows = bench.table_rows()
+    print(f"tui-news benchmark ({'quick' if args.quick else 'full'}): {sizes.feeds} feeds x "
+          f"{sizes.items} items, {sizes.cached:,} cached, {sizes.listed:,}-article list, "
+          f"{sizes.presses} presses, median of {sizes.runs}")
+    print(report.console_table(rows))
+    for failure in bench.failures:
+        print(f"FAILED {failure}")
+    command = ".venv/bin/python bench/run.py" + (" " + shlex.join(sys.argv[1:])
+                                                if sys.argv[1:] else "")
+    if not args.no_write:
+        notes = [*bench.notes, *(f"FAILED {f}" for f in bench.failures)]
+        report.write_results(BENCH / "RESULTS.md", rows=rows, info=report_info,
+                             command=command, notes=notes,
+                             date=started.strftime("%Y-%m-%d %H:%M UTC"))
+        log(f"wrote {BENCH / 'RESULTS.md'}")
+    return 1 if bench.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
