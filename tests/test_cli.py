@@ -304,3 +304,20 @@ def test_corrupted_cache_is_moved_aside(cli: Cli) -> None:
     moved = [p for p in cli.data_dir.iterdir() if p.name != "cache.sqlite3"
              and p.name.startswith("cache.sqlite3") and not p.name.endswith(("-wal", "-shm"))]
     assert moved and moved[0].stat().st_size == 8192
+
+
+def test_an_internal_error_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bug cannot be produced on purpose through real input, so one command is made to fail.
+    from tui_news import commands
+
+    def broken(ctx: object, args: object) -> int:
+        raise RuntimeError("boom\x1b[2J")
+
+    monkeypatch.setattr(commands, "cmd_feeds", broken)
+    run = cli("feeds")
+    assert run.status == 1
+    assert run.err == ("tui-news: internal error: RuntimeError: boom "
+                       "(set TUI_NEWS_DEBUG=1 to see where)\n")
+    monkeypatch.setenv("TUI_NEWS_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli("feeds")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -153,6 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `tui-news articles | head`: the reader went away; that is not an error.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as exc:  # a bug of ours: one line, the traceback only when asked for
+        if os.environ.get("TUI_NEWS_DEBUG"):
+            raise
+        _err(f"internal error: {clean(type(exc).__name__)}: {clean(str(exc), limit=200)} "
+             "(set TUI_NEWS_DEBUG=1 to see where)")
+        return EXIT_FAILED
 
 
 def _err(message: str) -> None:
