@@ -1,0 +1,28 @@
+"""The refresh progress bar: drawn on a terminal (a real pty here), silent when piped."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from tui_news.progress import ProgressLine
+
+
+def test_progress_on_a_terminal_and_not_in_a_pipe() -> None:
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w", encoding="utf-8") as tty:
+        bar = ProgressLine(tty, "feeds")
+        for done in range(1, 5):
+            bar._last = 0.0  # draw every step (the bar redraws at most 20 times a second)
+            bar.update(done, 4)
+        bar.finish()
+    drawn = os.read(master, 65536).decode()
+    os.close(master)
+    assert "[#######" in drawn and "   2/4 feeds" in drawn
+    assert "[" + "#" * 30 + "]    4/4 feeds" in drawn
+    assert drawn.endswith("\r\x1b[2K")  # the line is cleared for the summary
+    piped = io.StringIO()
+    bar = ProgressLine(piped, "feeds")
+    bar.update(1, 2)
+    bar.finish()
+    assert piped.getvalue() == ""
