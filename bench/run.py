@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py            # full: 200 feeds x 50 items, 100,000 cached, N=3
     .venv/bin/python bench/run.py --quick    # smoke sizes, well under a minute
+    .venv/bin/python bench/run.py --only startup,keys   # some figures only (RESULTS.md untouched)
 
 Everything is served from 127.0.0.x loopback addresses by bench/server.py; nothing leaves the
 machine. Targets are PERFORMANCE.md's.
@@ -176,10 +177,14 @@ class Bench:
     def big_cache(self) -> None:
         from tui_news import paths
 
-        self.big_dir = self.tmp / "big"
+        self.big_dir = self.args.big_cache or self.tmp / "big"
         self.big_db = paths.database(self.big_dir)
-        self.big_dir.mkdir()
+        self.big_dir.mkdir(parents=True, exist_ok=True)
         (self.big_dir / "config.toml").write_text(self.config_text, encoding="utf-8")
+        if self.args.big_cache and self.big_db.exists():
+            self.notes.append(f"Cache of {self.sizes.cached:,} articles reused from "
+                              f"{self.big_dir} ({self.big_db.stat().st_size / 1e6:.0f} MB).")
+            return
         took = corpus.build_cache(self.big_db, self.sizes.cached, self._feeds())
         self.notes.append(f"Cache of {self.sizes.cached:,} articles over the 12 default "
                           f"categories built through Store.ingest in {took:.0f} s "
@@ -337,6 +342,18 @@ def versions(info: dict[str, str]) -> None:
     info["sqlite"] = sqlite3.sqlite_version
 
 
+STEPS = ("refresh", "startup", "store", "keys")
+
+
+def _steps(value: str) -> list[str]:
+    steps = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [v for v in steps if v not in STEPS]
+    if unknown or not steps:
+        raise argparse.ArgumentTypeError(f"unknown step {unknown[0] if unknown else value!r}; "
+                                         "steps: " + ",".join(STEPS))
+    return steps
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke-test sizes (CI)")
@@ -347,7 +364,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--single-host", action="store_true",
                         help="serve every feed from 127.0.0.1 alone")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (printed)")
+    parser.add_argument("--only", type=_steps, metavar="STEPS",
+                        help="comma-separated subset of " + ",".join(STEPS)
+                        + " (implies --no-write)")
+    parser.add_argument("--big-cache", type=Path, metavar="DIR",
+                        help="build the 100,000-article cache in DIR once and reuse it after")
     args = parser.parse_args(argv)
+    only = set(args.only or STEPS)
+    if args.only:
+        args.no_write = True
     sizes = QUICK if args.quick else FULL
     if args.runs:
         sizes = Sizes(**{**sizes.__dict__, "runs": args.runs})
@@ -358,16 +383,19 @@ def main(argv: list[str] | None = None) -> int:
     report_info = report.machine()
     try:
         bench.step("corpus and server", bench.serve)
-        if hasattr(bench, "server"):
+        if hasattr(bench, "server") and "refresh" in only:
             bench.step("newsboat refresh", bench.newsboat_refresh)
             bench.step("tui-news refresh", bench.tui_refresh)
         bench.refresh_rows()
         if hasattr(bench, "urls"):
-            bench.step(f"cache of {sizes.cached:,} articles", bench.big_cache)
+            if only & {"startup", "store"}:
+                bench.step(f"cache of {sizes.cached:,} articles", bench.big_cache)
             if hasattr(bench, "big_db"):
-                bench.step("start-up and memory", bench.startup)
-                bench.step("search and counts", bench.store)
-            if hasattr(bench, "server"):
+                if "startup" in only:
+                    bench.step("start-up and memory", bench.startup)
+                if "store" in only:
+                    bench.step("search and counts", bench.store)
+            if hasattr(bench, "server") and "keys" in only:
                 bench.step("key presses", bench.keys)
     finally:
         if hasattr(bench, "server"):
@@ -392,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     print(report.console_table(rows))
     for failure in bench.failures:
         print(f"FAILED {failure}")
+    if args.no_write:
+        for note in bench.notes:
+            print(f"- {note}")
     command = ".venv/bin/python bench/run.py" + (" " + shlex.join(sys.argv[1:])
                                                 if sys.argv[1:] else "")
     if not args.no_write:

@@ -1,12 +1,13 @@
 """MainScreen: weather on top, categories, article list and article pane; owns the reader's state.
 
 The screen holds the view (sidebar entry, unread-only, search) and the UI thread's Store; widgets
-only draw what they are given and post messages back. Network work runs in thread workers that
-open their own Store (SQLite connections belong to one thread).
+only draw what they are given and post messages back. The refresh runs in a child process and the
+full text in a thread worker; both open their own Store (SQLite connections belong to one thread).
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -25,12 +26,10 @@ from textual.widgets import Input
 from tui_news.config import Config
 from tui_news.i18n import label
 from tui_news.models import Article, ArticleQuery, FullText
-from tui_news.render import article_document
 from tui_news.text import is_web_url
 from tui_news.ui.display import safe_line
 from tui_news.ui.keys import reader_bindings
 from tui_news.ui.screens.background import BackgroundWork
-from tui_news.ui.screens.help import HelpScreen, help_rows
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView
 from tui_news.ui.widgets.category_list import CategoryList
@@ -70,6 +69,7 @@ class MainScreen(BackgroundWork, Screen[None]):
         self._refreshing = False
         self._network_down = False
         self._view_entry = -1  # the sidebar entry whose articles the list shows
+        self._painted = False  # set once this screen's first frame has gone to the driver
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -113,10 +113,22 @@ class MainScreen(BackgroundWork, Screen[None]):
         self._set_network_state()
         self.set_focus(self.articles)
         self._apply_width(self.size.width)
-        # Everything that imports httpx (weather, refresh) waits until the cache is on screen.
-        self.call_after_refresh(self._after_first_paint)
+        # Everything that imports httpx (weather, refresh) and every id of the view wait until
+        # the first frame is on screen (see _compositor_refresh); the timer is a fallback only.
+        self.set_timer(1.0, self._after_first_paint, name="first-paint-fallback")
+
+    def _compositor_refresh(self) -> None:
+        # `call_after_refresh` is not enough: while this screen is being pushed its callbacks
+        # run before the first frame is drawn. A frame goes to the driver here (Textual 8),
+        # unless a batch update holds it back.
+        super()._compositor_refresh()
+        if not self._painted and self is self.app.screen and not self.app._batch_count:
+            self.call_next(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
         self.load_view(keep=self.articles.current_id)  # every id, now that the screen is up
         self.reload_weather()
         if not self.offline:
@@ -125,6 +137,14 @@ class MainScreen(BackgroundWork, Screen[None]):
                               name="refresh-timer")
             self.set_interval(self.config.weather_refresh_minutes * 60, self._scheduled_weather,
                               name="weather-timer")
+        # Everything built so far (Textual's DOM, styles, caches) lives as long as the reader:
+        # out of the collector's way, a full collection scans only what came later. Unfrozen, one
+        # ran every ~0.5 s while keys were held, 18-45 ms each: the key-press latency tail.
+        gc.collect()  # garbage is not frozen with the rest
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the reader is going away (or a test ends): all of it may be collected
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
@@ -162,11 +182,13 @@ class MainScreen(BackgroundWork, Screen[None]):
         """
         self._view_entry = self.categories.cursor
         query = self.current_query()
+        first: list[Article] = []
         if first_screen:
-            ids = [a.id for a in self.store.page(query, 0, FIRST_PAGE)]
+            first = self.store.page(query, 0, FIRST_PAGE)
+            ids = [a.id for a in first]
         else:
             ids = self.store.ids(query)
-        self.articles.show_ids(ids, keep=keep, search=self.search_text)
+        self.articles.show_ids(ids, keep=keep, search=self.search_text, articles=first)
         title = [label("articles", self.lang), safe_line(self.categories.current.name)]
         if self.unread_only:
             title.append(label("unread_only", self.lang))
@@ -209,6 +231,8 @@ class MainScreen(BackgroundWork, Screen[None]):
             return
         if full is None and article.has_full_text:
             full = self.store.full_text(article_id)
+        from tui_news.render import article_document  # not needed for the first paint
+
         parts = article_document(article, full, lang=self.lang, tz=self.config.tz)
         self.article_view.show(article_id, parts)
         if mark_read and not article.read:
@@ -430,6 +454,8 @@ class MainScreen(BackgroundWork, Screen[None]):
         self.start_refresh(None)
 
     def action_help(self) -> None:
+        from tui_news.ui.screens.help import HelpScreen, help_rows
+
         self.app.push_screen(HelpScreen(help_rows(self, self.lang), self.lang))
 
     def action_quit(self) -> None:

@@ -83,11 +83,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._ids[self.cursor] if self._ids else None
 
     def show_ids(self, ids: list[int], *, keep: int | None = None,
-                 search: str | None = None) -> None:
-        """Show a new view; the cursor stays on `keep` when it is still in the list."""
+                 search: str | None = None, articles: Sequence[Article] = ()) -> None:
+        """Show a new view; the cursor stays on `keep` when it is still in the list.
+
+        `articles`, when the caller has them fresh (the first page), fill the row cache."""
         self._ids = ids
         self.search = search
         self._cache.clear()  # read/starred state may have changed since the rows were fetched
+        self._remember(list(articles))
         index = 0
         if keep is not None:
             # A linear scan of ints: under 2 ms for 100,000 ids, and only on a view change.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,6 +32,8 @@ class KeyBar(Static):
 class StatusBar(Horizontal):
     """Bottom line: keys on the left; refresh progress or the offline state on the right."""
 
+    _state_text = ""
+
     def compose(self) -> ComposeResult:
         # The progress bar is mounted by the first refresh: it is not needed for the first paint.
         yield KeyBar(id="keys")
@@ -39,7 +42,13 @@ class StatusBar(Horizontal):
     def set_state(self, text: str, *, offline: bool = False, error: bool = False) -> None:
         """The right-hand status (the text may carry a feed error: shown as plain text)."""
         state = self.query_one("#state", Static)
-        state.update(Text(safe_line(text)))
+        line = safe_line(text)
+        if line != self._state_text:
+            # A layout pass (the field is `width: auto`) only when the width changes: during a
+            # refresh the count changes many times a second and a layout repaints every pane.
+            resize = cell_len(line) != cell_len(self._state_text)
+            self._state_text = line
+            state.update(Text(line), layout=resize)
         state.set_class(offline, "-offline")
         state.set_class(error, "-error")
 

@@ -1,0 +1,57 @@
+"""The reader's refresh runs in a child process: progress and the summary come back, faults too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Site
+from ui_fixtures import SEED_CATEGORY
+
+from tui_news.config import Config
+from tui_news.models import FeedConfig
+from tui_news.store import Store
+from tui_news.ui.refresh_process import RefreshProcessError, run_refresh_process
+
+
+def _config(tmp_path: Path, site: Site, *paths: str) -> Config:
+    return Config(path=tmp_path / "config.toml", timeout=5,
+                  weather_url=site.url("/v1/forecast"), feeds_configured=True,
+                  feeds=tuple(FeedConfig(site.url(p), SEED_CATEGORY, "Hà Nội Mới")
+                              for p in paths))
+
+
+async def test_progress_and_summary_come_back_from_the_child(tmp_path: Path, site: Site) -> None:
+    site.add_file("/feed.xml", "feeds/sontay-feed.xml")
+    db = tmp_path / "cache.sqlite"
+    seen: list[tuple[int, int]] = []
+    summary = await run_refresh_process(_config(tmp_path, site, "/feed.xml", "/gone.xml"), db,
+                                        progress=lambda done, total: seen.append((done, total)))
+    assert sorted(seen) == [(1, 2), (2, 2)]
+    by_url = {r.url: r for r in summary.results}
+    assert by_url[site.url("/feed.xml")].status == "ok"
+    assert by_url[site.url("/feed.xml")].new > 0
+    assert by_url[site.url("/gone.xml")].status == "error"
+    assert "404" in (by_url[site.url("/gone.xml")].error or "")
+    assert summary.weather_error is None
+    with Store.open(db) as store:  # the child wrote the cache the reader reads
+        assert len(store.feeds()) == 2
+
+
+async def test_weather_alone(tmp_path: Path, site: Site) -> None:
+    summary = await run_refresh_process(_config(tmp_path, site, "/feed.xml"),
+                                        tmp_path / "cache.sqlite", categories=set())
+    assert summary.results == ()
+    assert summary.weather_error is None
+    assert len(site.requests_for("/v1/forecast")) == 1
+    assert site.requests_for("/feed.xml") == []
+
+
+async def test_a_failing_child_is_one_line(tmp_path: Path, site: Site) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(RefreshProcessError) as caught:
+        await run_refresh_process(_config(tmp_path, site, "/feed.xml"),
+                                  blocker / "cache.sqlite")
+    assert str(caught.value)
+    assert "\n" not in str(caught.value)
