@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import signal
 import sqlite3
@@ -108,8 +109,11 @@ def test_cron_refresh_while_the_reader_marks_articles_read(site: Site, cli: Cli)
     starred: list[int] = []
     during = overlap = 0
     rewritten = "SELECT count(*) FROM articles WHERE title LIKE '% v1'"
+    deadline = time.monotonic() + 120
     try:
-        for n, i in enumerate(ids):
+        # Keep writing (going round the ids again if need be) until the refresh has ended: on a
+        # slow machine one pass can end before the refresh starts writing.
+        for n, i in enumerate(itertools.cycle(ids)):
             reader.set_read([i])
             marked.append(i)
             if i % 3 == 0:
@@ -120,6 +124,8 @@ def test_cron_refresh_while_the_reader_marks_articles_read(site: Site, cli: Cli)
                 if n % 20 == 0 and 0 < reader._conn.execute(rewritten).fetchone()[0] < 8000:  # noqa: SLF001
                     overlap += 1  # the refresh is rewriting articles right now
             elif during and len(marked) > during + 50:
+                break
+            if time.monotonic() > deadline:
                 break
         out, err = proc.communicate(timeout=120)
     finally:
