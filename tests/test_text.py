@@ -111,3 +111,37 @@ def test_dates_for_people() -> None:
     assert relative_time(now - timedelta(days=3), now) == "3 ngày trước"
     assert relative_time(now - timedelta(days=30), now) == "29/10/2026"
     assert relative_time(now - timedelta(minutes=5), now, lang="en") == "5 min ago"
+
+
+def _fold_reference(text: str) -> str:
+    """fold's definition, whole-string (the implementation folds through a per-character table)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def test_fold_equals_its_definition_on_any_text() -> None:
+    import random
+
+    rng = random.Random(4)
+    pool = [0x111, 0x110, 0x1EC7, 0x130, 0x1F0, 0xDF, 0x3A3, 0x3C2, 0xFB01, 0x300, 0x323, 0x20]
+    for _ in range(3000):
+        text = "".join(chr(rng.choice([rng.randrange(0x110000), rng.randrange(0x250),
+                                       rng.randrange(0x300, 0x370), rng.choice(pool)]))
+                       for _ in range(rng.randrange(12)))
+        for variant in (text, unicodedata.normalize("NFD", text)):
+            assert fold(variant) == _fold_reference(variant)
+    assert fold("Hà Nội ĐÀ NẴNG") == "ha noi da nang" and fold("plain ASCII") == "plain ascii"
+
+
+def test_clean_collapses_every_kind_of_space() -> None:
+    import re
+    import sys
+
+    controls = set("\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")  # line breaks and removed controls
+    spaces = [chr(c) for c in range(sys.maxunicode + 1)
+              if re.match(r"\s", chr(c)) and chr(c) not in controls]
+    assert "\u00a0" in spaces and "\u2028" in spaces and "\t" in spaces
+    for ch in spaces:
+        assert clean(f"{ch}a{ch}{ch}b {ch}") == "a b", hex(ord(ch))
+        assert clean(f"{ch}a{ch}{ch}b{ch}\n{ch}c{ch}", multiline=True) == "a b\nc", hex(ord(ch))

@@ -25,6 +25,8 @@ _ESCAPE_SEQ = re.compile(
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+_ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")  # what _ESCAPE_SEQ can start with
+_BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[^\S\n]+")  # whitespace except newline (includes U+00A0, U+202F)
 _ANY_SPACE = re.compile(r"\s+")
 
@@ -40,15 +42,18 @@ def clean(value: object, *, multiline: bool = False, limit: int | None = None) -
     text = value if isinstance(value, str) else str(value)
     if limit is not None and len(text) > limit * 2:
         text = text[: limit * 2]
-    text = _ESCAPE_SEQ.sub("", text)
+    if _ESCAPE_START.search(text):  # the sub alone costs ~8 µs a lead even with nothing to do
+        text = _ESCAPE_SEQ.sub("", text)
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", text)
     text = unicodedata.normalize("NFC", text)
+    # str.split() splits on exactly the characters regex \s matches (Py_UNICODE_ISSPACE), so
+    # " ".join(x.split()) is _ANY_SPACE.sub(" ", x).strip(), at a fifth of the cost.
     if multiline:
-        lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        lines = (" ".join(line.split()) for line in text.split("\n"))
+        text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     else:
-        text = _ANY_SPACE.sub(" ", text).strip()
+        text = " ".join(text.split())
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
@@ -62,11 +67,40 @@ def unescape_clean(value: object, **kwargs: object) -> str:
 # --- folding for search -------------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Fold Vietnamese for matching: no marks, đ→d, casefolded. Never for display."""
-    decomposed = unicodedata.normalize("NFD", text)
+def _fold_char(ch: str) -> str:
+    """The definition of folding, for one character: NFD, combining marks dropped, đ→d,
+    casefolded."""
+    decomposed = unicodedata.normalize("NFD", ch)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+class _FoldTable(dict[int, str]):
+    """Code point → its folded text, for `str.translate`, filled the first time one is met.
+
+    Folding is context-free: NFD decomposes each character on its own, canonical reordering only
+    moves combining marks (all of which are dropped) and casefold maps one code point at a time.
+    So folding a text character by character is exactly folding it whole, and a translate table
+    does it in C (~30 ns a character against ~65 for the generator over NFD).
+    """
+
+    _LIMIT = 1 << 14  # distinct characters remembered; a hostile feed cannot grow it further
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < self._LIMIT:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Fold Vietnamese for matching: no marks, đ→d, casefolded. Never for display."""
+    if text.isascii():
+        return text.lower()  # ASCII has no marks, and its casefold is lower()
+    return text.translate(_FOLD_TABLE)
 
 
 # --- links -------------------------------------------------------------------------------------
