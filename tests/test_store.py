@@ -559,3 +559,41 @@ def test_lock_held_shorter_than_timeout(path: Path) -> None:
         s.close()
     finally:
         proc.wait(timeout=10)
+
+
+def test_a_batch_keeps_each_write_all_or_nothing(store: Store) -> None:
+    """Store.batch (the refresh's writer): one transaction, each write still its own savepoint."""
+    with store.batch():
+        assert store.ingest(NEWS.url, [entry("a"), entry("b")]) == 2
+        with pytest.raises(StoreError):
+            store.ingest(NEWS.url, [entry("c"), _Broken()])  # type: ignore[list-item]
+        store.record_fetch(NEWS.url, status="ok", etag='"1"')
+    assert {a.title for a in store.page(ArticleQuery(), 0, 10)} == {"Tiêu đề"}
+    assert store.count(ArticleQuery()) == 2  # "c" went with the failed write, "a" and "b" stayed
+    state = store.feed_state(NEWS.url)
+    assert state is not None and state.etag == '"1"'
+
+
+class _Broken:
+    """An entry whose title SQLite cannot bind: the ingest fails half way."""
+
+    key = "broken"
+    title = object()
+    link = None
+    summary = ""
+    published = None
+    author = None
+    search_text = None
+
+
+def test_search_text_is_never_copied_to_a_changed_entry() -> None:
+    import dataclasses
+
+    from tui_news.feeds import parse_feed
+    from tui_news.text import fold
+
+    body = (Path(__file__).parent / "fixtures" / "feeds" / "cli_thoi_su.xml").read_bytes()
+    parsed = parse_feed(body, "https://a.vn/rss").entries[0]
+    assert parsed.search_text is not None and parsed.search_text[0] == fold(parsed.title)
+    changed = dataclasses.replace(parsed, title="Khác")
+    assert changed.search_text is None and changed == dataclasses.replace(parsed, title="Khác")

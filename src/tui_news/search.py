@@ -48,6 +48,12 @@ def plain_text(*parts: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFC", " ".join(parts)).casefold()))
 
 
+def entry_search_text(title: str, summary: str) -> tuple[str, str, str]:
+    """What the two search indexes hold for an article: folded title, folded summary, and the
+    unfolded words of both (see ParsedEntry.search_text)."""
+    return index_text(title), index_text(summary), plain_text(title, summary)
+
+
 def _typed_tokens(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
 

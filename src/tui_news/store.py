@@ -9,6 +9,7 @@ import contextlib
 import functools
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,11 +27,10 @@ from tui_news.models import (
 )
 from tui_news.search import (
     adjacent_expression,
+    entry_search_text,
     exact_expression,
     fts_expression,
-    index_text,
     parse_query,
-    plain_text,
 )
 from tui_news.search import highlight_spans as highlight_spans
 from tui_news.store_schema import (
@@ -91,6 +91,11 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield batch
 
 
+def _key_chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(keys), _CHUNK):
+        yield keys[start : start + _CHUNK]
+
+
 def _marks(n: int) -> str:
     return ",".join("?" * n)
 
@@ -121,6 +126,7 @@ class Store:
         self._conn = conn
         self.path = path
         self.busy_timeout = busy_timeout
+        self._in_batch = False
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -176,7 +182,10 @@ class Store:
         try:
             # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves (the module's implicit
             # BEGIN DEFERRED is what turns a read-then-write into an instant "database is locked").
-            conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None, uri=uri)
+            # check_same_thread=False: a refresh hands the connection to its writer thread (and
+            # back) while no other thread uses it; one connection is never used by two at once.
+            conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None, uri=uri,
+                                   check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the cache {path}: {exc}") from exc
         store = cls(conn, path, busy_timeout)
@@ -318,11 +327,72 @@ class Store:
                               "tui-news to move it aside")
         return StoreError(f"the cache {self.path}: {text}")
 
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE, trying again every millisecond until the busy timeout.
+
+        SQLite's own busy handler backs off to 100 ms between tries: against a refresh writing
+        one short transaction after another (a few ms apart) a read mark could wait for the
+        whole refresh. Polling every millisecond gets in at the next gap.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    locked = "locked" in str(exc) or "busy" in str(exc)
+                    if not locked or time.monotonic() >= deadline:
+                        raise
+                time.sleep(0.001)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000):d}")
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes in one transaction; each stays all-or-nothing (a savepoint of its own).
+
+        For the refresh's writer thread: one commit (and one flush of the search index) for
+        several feeds instead of one each. Not re-entrant.
+        """
+        conn = self._conn
+        try:
+            self._begin(conn)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+        self._in_batch = True
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._in_batch = False
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise self._error(exc) from exc
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One short write transaction (BEGIN IMMEDIATE waits up to the busy timeout)."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        if self._in_batch:  # inside batch(): a savepoint, committed with the batch
+            conn.execute("SAVEPOINT write")
+            try:
+                yield conn
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK TO write")
+                    conn.execute("RELEASE write")
+                raise
+            conn.execute("RELEASE write")
+            return
+        self._begin(conn)
         try:
             yield conn
         except BaseException:
@@ -432,39 +502,55 @@ class Store:
                *, seen_at: datetime | None = None) -> int:
         """Insert new articles, update title/summary/link/published of known ones (by key),
         link every entry to the feed. Never touches read/starred. Returns the number of new
-        articles. One transaction per call."""
+        articles. One transaction per call.
+
+        Set-wise: one lookup of the known keys, then executemany for the new rows and both
+        search indexes (row-by-row statements cost about three times as much). New articles get
+        their ids in feed order, as they did one by one.
+        """
         seen = _epoch(seen_at or datetime.now(UTC))
-        new = 0
+        unique: dict[str, ParsedEntry] = {}
+        for entry in entries:
+            # Duplicate guids in one feed: the first (usually newest) wins.
+            unique.setdefault(entry.key, entry)
+        keys = list(unique)
         with self._write() as conn:
             fid = self._feed_id(conn, feed_url)
-            done: set[str] = set()
-            for entry in entries:
-                if entry.key in done:
-                    continue  # duplicate guids in one feed: the first (usually newest) wins
-                done.add(entry.key)
-                published = _epoch(entry.published)
-                row = conn.execute(
-                    "SELECT id, title, link, summary, author, published, first_seen "
-                    "FROM articles WHERE key = ?", (entry.key,)).fetchone()
-                if row is None:
-                    cur = conn.execute(
-                        "INSERT INTO articles (key, title, link, summary, author, published, "
-                        "first_seen, sort_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (entry.key, entry.title, entry.link, entry.summary, entry.author,
-                         published, seen, published if published is not None else seen))
-                    article_id = int(cur.lastrowid or 0)
-                    conn.execute(
-                        "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, '')",
-                        (article_id, index_text(entry.title), index_text(entry.summary)))
-                    conn.execute("INSERT INTO search_exact (rowid, words) VALUES (?, ?)",
-                                 (article_id, plain_text(entry.title, entry.summary)))
-                    new += 1
-                else:
-                    article_id = int(row[0])
-                    self._update_known(conn, row, entry, published)
-                conn.execute("INSERT OR IGNORE INTO article_feeds (article_id, feed_id) "
-                             "VALUES (?, ?)", (article_id, fid))
-        return new
+            known: dict[str, Sequence[Any]] = {}
+            for chunk in _key_chunks(keys):
+                for row in conn.execute(
+                        "SELECT key, id, title, link, summary, author, published, first_seen "
+                        f"FROM articles WHERE key IN ({_marks(len(chunk))})", chunk):
+                    known[row[0]] = row[1:]
+            fresh = [unique[k] for k in keys if k not in known]
+            ids: dict[str, int] = {}
+            if fresh:
+                rows = []
+                for entry in fresh:
+                    published = _epoch(entry.published)
+                    rows.append((entry.key, entry.title, entry.link, entry.summary, entry.author,
+                                 published, seen, published if published is not None else seen))
+                conn.executemany(
+                    "INSERT INTO articles (key, title, link, summary, author, published, "
+                    "first_seen, sort_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                for chunk in _key_chunks([e.key for e in fresh]):
+                    ids.update(conn.execute(
+                        f"SELECT key, id FROM articles WHERE key IN ({_marks(len(chunk))})",
+                        chunk).fetchall())
+                texts = [(ids[e.key], *(e.search_text or entry_search_text(e.title, e.summary)))
+                         for e in fresh]
+                conn.executemany(
+                    "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, '')",
+                    [(i, title, summary) for i, title, summary, _ in texts])
+                conn.executemany("INSERT INTO search_exact (rowid, words) VALUES (?, ?)",
+                                 [(i, words) for i, _, _, words in texts])
+            for key, row in known.items():
+                ids[key] = int(row[0])
+                entry = unique[key]
+                self._update_known(conn, row, entry, _epoch(entry.published))
+            conn.executemany("INSERT OR IGNORE INTO article_feeds (article_id, feed_id) "
+                             "VALUES (?, ?)", [(ids[k], fid) for k in keys])
+        return len(fresh)
 
     @staticmethod
     def _update_known(conn: sqlite3.Connection, row: Sequence[Any], entry: ParsedEntry,
@@ -483,10 +569,12 @@ class Store:
             (entry.title, link, entry.summary, author, published,
              published if published is not None else first_seen, article_id))
         if (entry.title, entry.summary) != (title, summary):
+            folded_title, folded_summary, words = (
+                entry.search_text or entry_search_text(entry.title, entry.summary))
             conn.execute("UPDATE search SET title = ?, summary = ? WHERE rowid = ?",
-                         (index_text(entry.title), index_text(entry.summary), article_id))
+                         (folded_title, folded_summary, article_id))
             conn.execute("UPDATE search_exact SET words = ? WHERE rowid = ?",
-                         (plain_text(entry.title, entry.summary), article_id))
+                         (words, article_id))
 
     # --- lists -------------------------------------------------------------------------------
     def _select(self, query: ArticleQuery, *, ranked: bool = True) -> tuple[str, list[Any]]:
@@ -504,8 +592,9 @@ class Store:
                 where.append("a.read = 0")
             if query.starred_only:
                 where.append("a.starred = 1")
-            sql = ("SELECT a.id FROM search JOIN articles a ON a.id = search.rowid "
-                   f"WHERE {' AND '.join(where)}")
+            # INDEXED BY: the planner would read whole article rows by rowid (see store_schema v3).
+            sql = ("SELECT a.id FROM search JOIN articles a INDEXED BY articles_search "
+                   f"ON a.id = search.rowid WHERE {' AND '.join(where)}")
             if ranked:
                 # Exact hits first (every accented term found as typed in title/summary), then
                 # the loose words side by side, then relevance, then newest.

@@ -141,6 +141,16 @@ def _v2(conn: sqlite3.Connection) -> None:
                      (article_id, plain_text(title, summary)))
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    """A covering index for the join from the search index to the articles.
+
+    Ranking a search orders every match by sort_time and filters on read/starred; reading them
+    from the whole article rows (title and lead inline) cost 35 of the 80 ms that 'Đà Nẵng' took
+    among 100,000 articles (35,000 matches); from this index 15 ms.
+    """
+    conn.execute("CREATE INDEX articles_search ON articles (id, sort_time, read, starred)")
+
+
 def full_text_to_json(full: FullText) -> str:
     """The stored form of a FullText."""
     return json.dumps({
@@ -190,7 +200,7 @@ def _split(script: str) -> list[str]:
 
 
 # MIGRATIONS[n] takes a cache at version n to version n + 1. Append only; never edit a shipped step.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
