@@ -279,6 +279,37 @@ def _never_resolves(host: str) -> bool:
 # --- the fetcher --------------------------------------------------------------------------------
 
 
+class _LazyTLSTransport(httpx.AsyncBaseTransport):
+    """httpx's transport, one pool for http:// and one for https:// made on first use.
+
+    httpx builds an SSL context (loading the whole CA bundle, ~20-30 ms) with every transport at
+    client construction; a refresh whose URLs are all plain http never needs one. https:// goes
+    to an ordinary AsyncHTTPTransport with the client's `verify`, created on the first request.
+    """
+
+    def __init__(self, *, verify: ssl.SSLContext | bool, limits: httpx.Limits) -> None:
+        self._verify = verify
+        self._limits = limits
+        # verify=False makes a cheap context without certificates; plain http never uses it.
+        self._plain = httpx.AsyncHTTPTransport(verify=False, limits=limits)
+        self._tls: httpx.AsyncHTTPTransport | None = None
+
+    def _transport(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
+        if request.url.scheme != "https":
+            return self._plain
+        if self._tls is None:
+            self._tls = httpx.AsyncHTTPTransport(verify=self._verify, limits=self._limits)
+        return self._tls
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._transport(request).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._plain.aclose()
+        if self._tls is not None:
+            await self._tls.aclose()
+
+
 class Fetcher:
     """The reader's one guarded HTTP client; use as `async with Fetcher(...) as f`."""
 
@@ -312,16 +343,20 @@ class Fetcher:
             self._hosts.clear()
             self._warm_locks.clear()
             self._warmed.clear()
+            # Pool sized to our semaphores: more keep-alive connections only slow httpcore.
+            limits = httpx.Limits(max_connections=self.concurrency,
+                                  max_keepalive_connections=min(self.concurrency, 16),
+                                  keepalive_expiry=30)
             self._client = httpx.AsyncClient(
                 headers={"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
                 # Per-phase timeouts; the whole-request deadline is ours (see _hop).
                 timeout=httpx.Timeout(self.timeout),
-                # Pool sized to our semaphores: more keep-alive connections only slow httpcore.
-                limits=httpx.Limits(max_connections=self.concurrency,
-                                    max_keepalive_connections=min(self.concurrency, 16),
-                                    keepalive_expiry=30),
+                limits=limits,
                 follow_redirects=False,
                 verify=self._verify,
+                # The default transport, with its TLS context made on the first https:// request
+                # (proxies from the environment still get httpx's own transports).
+                transport=_LazyTLSTransport(verify=self._verify, limits=limits),
                 event_hooks={"response": [_take_location]},
                 # Proxies and CA bundles from the environment are honoured (httpx 0.28 no
                 # longer reads .netrc implicitly, so no stray credentials are sent).
