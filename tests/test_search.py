@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from tui_news.models import ArticleQuery, Block, BlockKind, FeedConfig, FullText, ParsedEntry
-from tui_news.search import fts_expression, highlight_spans, parse_query
+from tui_news.search import fts_expression, highlight_spans, index_text, parse_query, plain_text
 from tui_news.store import Store
+from tui_news.text import fold
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 NEWS = FeedConfig("https://a.vn/thoi-su.rss", "Thời sự")
@@ -188,3 +190,55 @@ def test_highlight_prefix_phrase_and_nfd() -> None:
     assert spans_text(nfd, "hom nay") == [unicodedata.normalize("NFD", "hôm"), "nay"]
     assert spans_text(nfd, '"hom nay"') == [unicodedata.normalize("NFD", "hôm nay")]
     assert spans_text("[b]Hà[/b]", "[b] ha") == ["b", "Hà", "b"]
+
+
+# --- what the indexes hold: the tokenizer must see the tokens of fold() and of the typed words ---
+
+_VIETNAMESE = "aăâeêioôơuưy"
+_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+
+
+def _tokens(text: str, remove_diacritics: int) -> list[str]:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = "
+                 f"'unicode61 remove_diacritics {remove_diacritics}')")
+    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    conn.execute("INSERT INTO t (x) VALUES (?)", (text,))
+    tokens = [row[0] for row in conn.execute("SELECT term FROM v ORDER BY offset")]
+    conn.close()
+    return tokens
+
+
+def _vietnamese_letters() -> str:
+    letters = {unicodedata.normalize("NFC", base + tone)
+               for base in _VIETNAMESE + _VIETNAMESE.upper() for tone in _TONES}
+    return "".join(sorted(letters)) + "đĐ"
+
+
+def test_index_text_gives_the_tokens_of_fold_for_every_character() -> None:
+    # Every character, one per word, between letters; those the fast path leaves to the
+    # tokenizer must come out as fold() would make them, the others go through fold() itself.
+    ranges = [range(0x80, 0x250), range(0x1E00, 0x1F00), range(0x2000, 0x2070),
+              range(0x20A0, 0x20C0), range(0x370, 0x400), range(0xFB00, 0xFB07)]
+    chars = [chr(c) for r in ranges for c in r] + list(_vietnamese_letters())
+    text = " ".join(f"x{ch}y" for ch in chars)
+    assert _tokens(index_text(text), 2) == _tokens(fold(text), 2)
+    for ch in chars:  # one at a time too: the fast path is taken per text
+        word = f"x{ch}y Hà Nội"
+        assert _tokens(index_text(word), 2) == _tokens(fold(word), 2), hex(ord(ch))
+
+
+def test_index_text_takes_the_fast_path_for_vietnamese() -> None:
+    text = "Đà Nẵng: Ủy ban “khẩn” – 25₫ … HOÀ hòa"
+    assert index_text(text) == text.replace("Đ", "D").replace("đ", "d")
+    assert index_text("Ελλάδα") == fold("Ελλάδα")  # outside the checked set: folded by us
+
+
+def test_plain_text_gives_the_typed_words() -> None:
+    letters = _vietnamese_letters()
+    text = "Ông " + " ".join(f"x{ch}y" for ch in letters) + " HÀ NỘI, “an-ninh”"
+    typed = [w for w in text.casefold().replace("-", " ").replace(",", " ").replace("“", " ")
+             .replace("”", " ").split()]
+    assert _tokens(plain_text("Tựa đề", text), 0) == ["tựa", "đề", *typed]
+    nfd = unicodedata.normalize("NFD", "Hà Nội")
+    assert _tokens(plain_text(nfd), 0) == ["hà", "nội"]
