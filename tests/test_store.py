@@ -583,17 +583,3 @@ class _Broken:
     summary = ""
     published = None
     author = None
-    search_text = None
-
-
-def test_search_text_is_never_copied_to_a_changed_entry() -> None:
-    import dataclasses
-
-    from tui_news.feeds import parse_feed
-    from tui_news.search import entry_search_text
-
-    body = (Path(__file__).parent / "fixtures" / "feeds" / "cli_thoi_su.xml").read_bytes()
-    parsed = parse_feed(body, "https://a.vn/rss").entries[0]
-    assert parsed.search_text == entry_search_text(parsed.title, parsed.summary)
-    changed = dataclasses.replace(parsed, title="Khác")
-    assert changed.search_text is None and changed == dataclasses.replace(parsed, title="Khác")

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tui_news.models import ParsedEntry, ParsedFeed
-from tui_news.search import entry_search_text
 from tui_news.text import clean, normalize_link, parse_date, strip_outlet_prefix, unescape_clean
 
 if TYPE_CHECKING:
@@ -141,11 +140,8 @@ def _entry(entry: Any, url: str, now: datetime | None) -> ParsedEntry | None:
     published = parse_date(raw_date[:200], now=now) if raw_date else None
     author = unescape_clean(_text_field(entry.get("author"))[: AUTHOR_LIMIT * 4],
                             limit=AUTHOR_LIMIT) or None
-    parsed = ParsedEntry(key=key, title=title, link=link, summary=summary, published=published,
-                         author=author)
-    # Folded here, in the worker, so the refresh's own thread only inserts (see models).
-    object.__setattr__(parsed, "search_text", entry_search_text(title, summary))
-    return parsed
+    return ParsedEntry(key=key, title=title, link=link, summary=summary, published=published,
+                       author=author)
 
 
 def _newest(entries: list[ParsedEntry], limit: int) -> list[ParsedEntry]:

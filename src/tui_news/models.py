@@ -38,12 +38,6 @@ class ParsedEntry:
     summary: str  # the lead as plain text, outlet prefix and related links removed
     published: datetime | None  # aware, or None when missing/untrusted
     author: str | None = None
-    # What the search index holds for this entry: (folded title, folded summary, unfolded words),
-    # computed by the parser worker (feeds.with_search_text) so the store does not fold on the
-    # refresh's thread; None means the store computes it. Not an init field, so a
-    # dataclasses.replace() copy never carries one that no longer matches its title and summary.
-    search_text: tuple[str, str, str] | None = field(default=None, init=False, compare=False,
-                                                     repr=False)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def plain_text(*parts: str) -> str:
 
 def entry_search_text(title: str, summary: str) -> tuple[str, str, str]:
     """What the two search indexes hold for an article: folded title, folded summary, and the
-    unfolded text of both (see ParsedEntry.search_text). Title and summary are clean, so NFC."""
+    unfolded text of both. Title and summary are clean, so already NFC."""
     return index_text(title), index_text(summary), f"{title}\n{summary}"
 
 

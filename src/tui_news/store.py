@@ -537,7 +537,7 @@ class Store:
                     ids.update(conn.execute(
                         f"SELECT key, id FROM articles WHERE key IN ({_marks(len(chunk))})",
                         chunk).fetchall())
-                texts = [(ids[e.key], *(e.search_text or entry_search_text(e.title, e.summary)))
+                texts = [(ids[e.key], *entry_search_text(e.title, e.summary))
                          for e in fresh]
                 conn.executemany(
                     "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, '')",
@@ -569,8 +569,7 @@ class Store:
             (entry.title, link, entry.summary, author, published,
              published if published is not None else first_seen, article_id))
         if (entry.title, entry.summary) != (title, summary):
-            folded_title, folded_summary, words = (
-                entry.search_text or entry_search_text(entry.title, entry.summary))
+            folded_title, folded_summary, words = entry_search_text(entry.title, entry.summary)
             conn.execute("UPDATE search SET title = ?, summary = ? WHERE rowid = ?",
                          (folded_title, folded_summary, article_id))
             conn.execute("UPDATE search_exact SET words = ? WHERE rowid = ?",
