@@ -99,6 +99,9 @@ def machine() -> dict[str, str]:
             "os": platform.platform(), "python": platform.python_version()}
 
 
+HISTORY = "## Changes measured"
+
+
 def write_results(path: Path, *, rows: list[Row], info: dict[str, str], command: str,
                   date: str, notes: list[str]) -> None:
     lines = [
@@ -125,4 +128,8 @@ def write_results(path: Path, *, rows: list[Row], info: dict[str, str], command:
         "```",
         "",
     ]
+    # The hand-written record of changes measured before and after is kept from run to run.
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if HISTORY in old:
+        lines.append(old[old.index(HISTORY):].rstrip("\n") + "\n")
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -354,7 +354,7 @@ def byte_compile() -> str:
 
     package = Path(tui_news.__file__).resolve().parent
     compileall.compile_dir(package, quiet=1)
-    return f"tui_news byte-compiled before timing ({package}), as a wheel install does."
+    return "tui_news byte-compiled before timing, as a wheel install does."
 
 
 STEPS = ("refresh", "startup", "store", "keys")
