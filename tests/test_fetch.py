@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 import time
 import tracemalloc
@@ -20,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from safety_helpers import Handler, closed_port, gzip_of_zeros, hostile_server
+from safety_helpers import send_response as send_raw
 from werkzeug import Request as WRequest
 from werkzeug import Response as WResponse
 
@@ -48,94 +48,20 @@ async def fetch_error(url: str, **kwargs: object) -> FetchError:
     return info.value
 
 
-# --- a raw socket server for what werkzeug cannot do ---------------------------------------------
-
-Handler = Callable[[socket.socket, str, dict[str, str]], None]
-
-
-def _read_request(conn: socket.socket) -> tuple[str, dict[str, str]]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-    lines = head.split("\r\n")
-    path = lines[0].split(" ")[1] if lines and " " in lines[0] else "/"
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return path, headers
+# --- a raw socket server for what werkzeug cannot do (tests/safety_helpers.py) --------------------
 
 
 @contextmanager
 def raw_server(handler: Handler, *, tls: ssl.SSLContext | None = None) -> Iterator[int]:
     """Accept connections on 127.0.0.1 and give each to `handler` in its own thread."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve_one(conn: socket.socket) -> None:
-        try:
-            if tls is not None:
-                try:
-                    conn = tls.wrap_socket(conn, server_side=True)
-                except (ssl.SSLError, OSError):
-                    return
-            path, headers = _read_request(conn)
-            handler(conn, path, headers)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def accept_loop() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.settimeout(10)
-            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept_loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(2)
-        sock.close()
+    with hostile_server(handler, tls=tls) as server:
+        yield server.port
 
 
 def send_response(conn: socket.socket, body: bytes, headers: dict[str, str] | None = None,
                   status: str = "200 OK") -> None:
-    lines = [f"HTTP/1.1 {status}", "Connection: close"]
-    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-    conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
-
-
-def gzip_of_zeros(size: int) -> bytes:
-    """`size` zero bytes gzipped, built in 1 MiB steps so the test itself stays small."""
-    comp = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    block = bytes(1 << 20)
-    parts = [comp.compress(block) for _ in range(size >> 20)]
-    parts.append(comp.flush())
-    return b"".join(parts)
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """Exactly these headers (no Content-Length added): the faults under test need that."""
+    send_raw(conn, body, headers, status, length=False)
 
 
 # --- plain answers -----------------------------------------------------------------------------
@@ -475,20 +401,6 @@ async def test_unknown_host_after_redirect(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/r").respond_with_data(
         "", status=302, headers={"Location": "https://feeds.nonexistent.invalid/x"})
     assert str(await fetch_error(httpserver.url_for("/r"))) == "name not resolved"
-
-
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed: cannot make a self-signed certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60)
-    return cert, key
 
 
 async def test_self_signed_tls_not_trusted(self_signed: tuple[Path, Path]) -> None:

@@ -8,10 +8,8 @@ time (the config's whole-request deadline is 2 s here).
 
 from __future__ import annotations
 
-import shutil
 import socket
 import ssl
-import subprocess
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -101,20 +99,6 @@ def test_unknown_host(env: Env) -> None:
 def test_connection_refused(env: Env) -> None:
     env.configure(f"http://127.0.0.1:{closed_port()}/rss.xml")
     refresh_fault(env, "connection refused", seconds=5)
-
-
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed: cannot make a self-signed certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60)
-    return cert, key
 
 
 def test_self_signed_tls(env: Env, self_signed: tuple[Path, Path]) -> None:
