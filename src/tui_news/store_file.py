@@ -1,0 +1,377 @@
+"""The cache file: opening it (WAL, schema upgrades, a damaged file moved aside), the one-line
+errors, and the write transactions every Store method uses.
+
+Store (store.py) adds what is kept in it; this module knows nothing of articles.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
+
+from tui_news.store_schema import SCHEMA_VERSION, migrate
+
+if TYPE_CHECKING:
+    from tui_news.store import Store
+
+__all__ = ["CacheFile", "CacheMovedAside", "StoreError", "guarded"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class StoreError(Exception):
+    """The cache cannot be used (read-only dir, newer schema, locked for too long …).
+
+    str(e) is one clean line naming the file and the fault.
+    """
+
+
+class CacheMovedAside(Exception):
+    """Raised by Store.open when an unreadable cache was renamed; `.store` is the new empty one."""
+
+    def __init__(self, broken: Path, moved_to: Path, store: Any) -> None:
+        super().__init__(f"the cache {broken} could not be read; moved it to {moved_to} "
+                         "and started a new one")
+        self.broken, self.moved_to = broken, moved_to
+        self.store: Store = store  # the class open() was called on
+
+
+class _Unreadable(Exception):
+    """Internal: the file is not a database SQLite can read."""
+
+
+def guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn SQLite's exceptions into one-line StoreErrors naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            store = args[0]
+            assert isinstance(store, CacheFile)
+            raise store._error(exc) from exc
+
+    return wrapper
+
+
+class CacheFile:
+    """One SQLite connection to the cache file (WAL, busy timeout, schema version).
+
+    Every write is one short `BEGIN IMMEDIATE` transaction (`_write`), or a savepoint of a
+    `batch()`.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
+        self._conn = conn
+        self.path = path
+        self.busy_timeout = busy_timeout
+        self._in_batch = False
+
+    # --- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False, busy_timeout: float = 5.0,
+             full_check: bool = False) -> Self:
+        """Open (creating if needed) the cache at `path`.
+
+        An unreadable file is renamed aside and CacheMovedAside raised carrying a fresh store.
+        `full_check` runs `PRAGMA quick_check` (reads every page) instead of the cheap probe.
+        """
+        path = Path(path)
+        # A damaged page met during the last session left this marker: check every page now.
+        marker = _check_marker(path)
+        full_check = full_check or marker.exists()
+        if not readonly:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the data directory {path.parent}: "
+                                 f"{exc.strerror or exc}") from exc
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise StoreError(f"the data directory {path.parent} is not writable")
+        if path.exists() and not path.is_file():
+            raise StoreError(f"the cache {path} is not a regular file")
+        try:
+            store = cls._connect(path, readonly=readonly, busy_timeout=busy_timeout,
+                                 full_check=full_check)
+        except _Unreadable:
+            if readonly:
+                raise StoreError(f"the cache {path} could not be read") from None
+        else:
+            if full_check and not readonly:
+                marker.unlink(missing_ok=True)  # our own empty marker, not user data
+            return store
+        moved_to = cls._move_aside(path)
+        marker.unlink(missing_ok=True)
+        try:
+            fresh = cls._connect(path, readonly=False, busy_timeout=busy_timeout,
+                                 full_check=False)
+        except _Unreadable as exc:
+            raise StoreError(f"the cache {path} could not be created") from exc
+        raise CacheMovedAside(path, moved_to, fresh)
+
+    @classmethod
+    def _connect(cls, path: Path, *, readonly: bool, busy_timeout: float,
+                 full_check: bool) -> Self:
+        if readonly:
+            if not path.is_file():
+                raise StoreError(f"the cache {path} does not exist")
+            target, uri = f"{path.resolve().as_uri()}?mode=ro", True
+        else:
+            target, uri = str(path), False
+        try:
+            # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves (the module's implicit
+            # BEGIN DEFERRED is what turns a read-then-write into an instant "database is locked").
+            # check_same_thread=False: a refresh hands the connection to its writer thread (and
+            # back) while no other thread uses it; one connection is never used by two at once.
+            conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None, uri=uri,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the cache {path}: {exc}") from exc
+        store = cls(conn, path, busy_timeout)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000):d}")
+            store._probe(full_check)
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                # Before anything that could change the file (journal_mode rewrites the header):
+                # a cache from a newer version is refused untouched.
+                store._refuse_newer()
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL; no fsync per commit
+                store._upgrade()
+            elif store._version() < SCHEMA_VERSION:
+                raise StoreError(f"the cache {path} needs upgrading; open it once read-write")
+        except _Unreadable:
+            conn.close()
+            raise
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and not _corrupt_message(exc):
+                raise store._error(exc) from exc
+            raise _Unreadable(str(exc)) from exc
+        return store
+
+    def _probe(self, full_check: bool) -> None:
+        """Fail fast with _Unreadable on a file SQLite cannot read.
+
+        The cheap probe reads the header, the schema and the first page of every table and index;
+        it also spots a truncated file from the header's page count. quick_check reads everything.
+        """
+        conn = self._conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE "
+            "'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'")]
+        if version > SCHEMA_VERSION:
+            return  # _upgrade reports it; a newer schema is not corruption
+        for name in names:
+            quoted = '"' + name.replace('"', '""') + '"'  # an identifier read from the file
+            conn.execute(f"SELECT 1 FROM {quoted} LIMIT 1").fetchall()
+        self._check_size()
+        if full_check:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise _Unreadable(result)
+
+    def _check_size(self) -> None:
+        """A main file shorter than its header's page count was truncated (SQLite reads zeros).
+
+        Never open() the cache file here: closing any descriptor of it drops every POSIX lock
+        this process holds on it (SQLite's included), and another process may then checkpoint
+        and delete the WAL under our feet — that corrupts the cache. Ask SQLite and stat().
+        """
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return  # the WAL may hold pages past the end of the main file
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            return
+        if 0 < size < 100:
+            raise _Unreadable("truncated header")
+        conn = self._conn
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])  # the header's, if valid
+        if pages and size < pages * page_size:
+            raise _Unreadable("file shorter than its page count")
+
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _refuse_newer(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the cache {self.path} was written by a newer tui-news (schema "
+                             f"{version}, this one knows {SCHEMA_VERSION}); upgrade tui-news or "
+                             "use another data dir")
+
+    def _upgrade(self) -> None:
+        self._refuse_newer()
+        version = self._version()
+        if version == SCHEMA_VERSION:
+            return
+        with self._write():
+            # Another process may have migrated while we waited for the lock: read it again.
+            version = self._version()
+            if version < SCHEMA_VERSION:
+                migrate(self._conn, version)
+
+    @staticmethod
+    def _move_aside(path: Path) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        try:
+            path.rename(target)
+            for suffix in ("-wal", "-shm"):
+                side = Path(f"{path}{suffix}")
+                if side.exists():
+                    side.rename(Path(f"{target}{suffix}"))
+        except OSError as exc:
+            raise StoreError(f"the cache {path} could not be read and could not be moved aside: "
+                             f"{exc.strerror or exc}") from exc
+        return target
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ----------------------------------------------------------------------------
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreError(f"the cache {self.path} is locked by another process (waited "
+                              f"{self.busy_timeout:g} s); try again when it has finished")
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"the cache {self.path} is read-only")
+        if "disk is full" in text or "full" in text.split():
+            return StoreError(f"the disk holding the cache {self.path} is full")
+        if _corrupt_message(exc):
+            with contextlib.suppress(OSError):
+                _check_marker(self.path).touch()
+            return StoreError(f"the cache {self.path} is damaged ({text}); quit and restart "
+                              "tui-news to move it aside")
+        return StoreError(f"the cache {self.path}: {text}")
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE, trying again every millisecond until the busy timeout.
+
+        SQLite's own busy handler backs off to 100 ms between tries: against a refresh writing
+        one short transaction after another (a few ms apart) a read mark could wait for the
+        whole refresh. Polling every millisecond gets in at the next gap.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    locked = "locked" in str(exc) or "busy" in str(exc)
+                    if not locked or time.monotonic() >= deadline:
+                        raise
+                time.sleep(0.001)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000):d}")
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes in one transaction; each stays all-or-nothing (a savepoint of its own).
+
+        For the refresh's writer thread: one commit (and one flush of the search index) for
+        several feeds instead of one each. Not re-entrant.
+        """
+        conn = self._conn
+        try:
+            self._begin(conn)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+        self._in_batch = True
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._in_batch = False
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise self._error(exc) from exc
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction (BEGIN IMMEDIATE waits up to the busy timeout)."""
+        conn = self._conn
+        if self._in_batch:  # inside batch(): a savepoint, committed with the batch
+            conn.execute("SAVEPOINT write")
+            try:
+                yield conn
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK TO write")
+                    conn.execute("RELEASE write")
+                raise
+            conn.execute("RELEASE write")
+            return
+        self._begin(conn)
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # --- diagnostics -------------------------------------------------------------------------
+    @guarded
+    def integrity_ok(self) -> bool:
+        """True when `PRAGMA quick_check` finds nothing wrong (reads every page: slow).
+
+        A damaged file is also flagged so the next open moves it aside.
+        """
+        try:
+            ok = self._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError as exc:
+            if not _corrupt_message(exc):
+                raise
+            ok = False
+        if not ok:
+            with contextlib.suppress(OSError):
+                _check_marker(self.path).touch()
+        return ok
+
+
+def _check_marker(path: Path) -> Path:
+    return path.with_name(f"{path.name}.needs-check")
+
+
+def _corrupt_message(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("not a database", "malformed", "corrupt", "file is encrypted"))
