@@ -6,6 +6,8 @@ import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_news.text import (
     clean,
@@ -145,3 +147,19 @@ def test_clean_collapses_every_kind_of_space() -> None:
     for ch in spaces:
         assert clean(f"{ch}a{ch}{ch}b {ch}") == "a b", hex(ord(ch))
         assert clean(f"{ch}a{ch}{ch}b{ch}\n{ch}c{ch}", multiline=True) == "a b\nc", hex(ord(ch))
+
+
+# Printable text takes a short path through clean(); it must give what the general path gives.
+_PRINTABLE_TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PRINTABLE_TEXTS | st.sampled_from(["Hà  Nội ", " Đà Nẵng", "Hoà\u0300 bình", "e\u0301",
+                                           "a" * 30, "Tin  mới " * 5]),
+       st.sampled_from([None, 5, 20]), st.booleans())
+def test_clean_short_path_equals_the_general_one(text: str, limit: int | None,
+                                                  multiline: bool) -> None:
+    from tui_news.text import _clean_any
+
+    expected = _clean_any(text[: limit * 2] if limit else text, multiline, limit)
+    assert clean(text, limit=limit, multiline=multiline) == expected
