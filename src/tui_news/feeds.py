@@ -18,7 +18,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tui_news.models import ParsedEntry, ParsedFeed
-from tui_news.text import clean, normalize_link, parse_date, strip_outlet_prefix, unescape_clean
+from tui_news.text import (
+    clean,
+    normalize_link,
+    parse_date,
+    strip_outlet_prefix,
+    truncate,
+    unescape_clean,
+)
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_ITEMS", "FeedError", "FeedParserPool", "parse_feed"]
 
+WORKER_NICE = 10  # added to the parent's niceness in every parser worker (see _worker_init)
 MAX_ITEMS = 1000  # entries kept per feed (the newest); a real outlet feed carries 20-100
 _MAX_RAW_ITEMS = 5000  # items handed to feedparser at all (bounds its time and memory)
 TITLE_LIMIT = 1000
@@ -132,7 +140,8 @@ def _entry(entry: Any, url: str, now: datetime | None) -> ParsedEntry | None:
         return None
     title = unescape_clean(_text_field(entry.get("title"))[: TITLE_LIMIT * 4], limit=TITLE_LIMIT)
     lead = html_to_text(_summary_html(entry), limit=SUMMARY_LIMIT * 2)
-    summary = clean(strip_outlet_prefix(lead), multiline=True, limit=SUMMARY_LIMIT)
+    # The lead is clean already: what the prefix leaves needs only its spaces trimmed.
+    summary = truncate(strip_outlet_prefix(lead).strip(), SUMMARY_LIMIT)
     # The raw date text: feedparser's own parsing misreads "+07", "GMT+7" and zoneless times.
     # dict.get: FeedParserDict maps a missing `updated` to `published` with a warning.
     raw_date = next((v for k in ("published", "updated", "created")
@@ -425,7 +434,8 @@ class FeedParserPool:
 
                 _start_resource_tracker()
                 self._executor = concurrent.futures.process.ProcessPoolExecutor(
-                    max_workers=self.max_workers, mp_context=_mp_context())
+                    max_workers=self.max_workers, mp_context=_mp_context(),
+                    initializer=_worker_init)
             return self._executor
 
     def start(self) -> None:
@@ -484,6 +494,18 @@ class FeedParserPool:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+
+def _worker_init() -> None:
+    """Each parser worker runs at a lower priority than the process that feeds it.
+
+    Parsing is the parallel stage of a refresh; fetching and the store's writer thread are the
+    serial one, in the parent. When both cores are busy the parent goes first, so bodies keep
+    arriving and parsed feeds are stored as they come instead of piling up behind the parsers
+    (a cold refresh of 200 feeds: 2.9 s → 2.45 s, bench/RESULTS.md).
+    """
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)
 
 
 def _warm_up() -> None:
