@@ -16,7 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_news.feeds import MAX_ITEMS, FeedError, FeedParserPool, ParsedFeed, parse_feed
+from tui_news.feeds import (
+    MAX_ITEMS,
+    WORKER_NICE,
+    FeedError,
+    FeedParserPool,
+    ParsedFeed,
+    parse_feed,
+)
 from tui_news.html_text import html_to_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
@@ -475,6 +482,9 @@ async def test_pool_parses_in_another_process() -> None:
         assert executor._mp_context.get_start_method() != "fork"  # type: ignore[attr-defined]
         pids = set(executor._processes)  # type: ignore[attr-defined]
         assert pids and os.getpid() not in pids
+        # Workers yield the CPU to the process that fetches and stores (feeds._worker_init).
+        assert all(os.getpriority(os.PRIO_PROCESS, pid)
+                   == min(os.nice(0) + WORKER_NICE, 19) for pid in pids)
         with pytest.raises(FeedError, match="^not a feed"):
             await pool.parse(b"<html><body>x</body></html>", URL)
     finally:
