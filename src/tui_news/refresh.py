@@ -127,15 +127,14 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
                         now: datetime | None = None) -> tuple[FeedResult, ...]:
     """Refresh `feeds` concurrently (the Fetcher bounds concurrency globally and per host).
 
-    Every store write goes through one writer thread (see _Writer); `store` is not used by this
-    thread until the function returns.
+    Every store write goes through one writer thread (see _Writer), with the store's settings
+    for bulk writing; `store` is not used by this thread until the function returns.
     """
     done = 0
     total = len(feeds)
     states = {state.url: state for state in store.feeds(active_only=False)}
-    writer = _Writer(store)
 
-    async def one(feed: FeedConfig) -> FeedResult:
+    async def one(writer: _Writer, feed: FeedConfig) -> FeedResult:
         nonlocal done
         result = await _refresh_one(writer, states.get(feed.url), fetcher, pool, feed,
                                     now or datetime.now(UTC))
@@ -144,10 +143,12 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
             progress(done, total, result)
         return result
 
-    try:
-        return tuple(await asyncio.gather(*(one(f) for f in feeds)))
-    finally:
-        writer.close()
+    with store.bulk():
+        writer = _Writer(store)
+        try:
+            return tuple(await asyncio.gather(*(one(writer, f) for f in feeds)))
+        finally:
+            writer.close()
 
 
 async def _refresh_one(writer: _Writer, state: FeedState | None, fetcher: Fetcher,
