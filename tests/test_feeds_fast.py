@@ -17,6 +17,7 @@ import pytest
 from tui_news import feeds
 from tui_news.feeds import FeedError, parse_feed
 from tui_news.models import ParsedFeed
+from tui_news.rss_fast import read_plain_rss
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -30,10 +31,10 @@ def _both(body: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object,
         except FeedError as exc:
             return ("error", str(exc))
 
-    fast_taken = feeds._simple_rss(feeds._cap_items(feeds._defuse_authors(body))) is not None
+    fast_taken = read_plain_rss(feeds._cap_items(feeds._defuse_authors(body))) is not None
     fast = run()
     with monkeypatch.context() as m:
-        m.setattr(feeds, "_simple_rss", lambda data: None)
+        m.setattr(feeds, "read_plain_rss", lambda data: None)
         slow = run()
     return fast, slow, fast_taken
 
@@ -144,4 +145,4 @@ def test_generated_variants_parse_alike(seed: int, monkeypatch: pytest.MonkeyPat
     b"</item></channel></rss>",
 ])
 def test_anything_unusual_goes_to_feedparser(body: bytes) -> None:
-    assert feeds._simple_rss(body) is None
+    assert read_plain_rss(body) is None
