@@ -18,7 +18,7 @@ from tui_news.config import Config
 from tui_news.feeds import FeedError, FeedParserPool
 from tui_news.fetch import Fetcher, FetchError, Response
 from tui_news.models import FeedConfig, FeedResult, FeedState, ParsedFeed, RefreshSummary
-from tui_news.store import CacheMovedAside, Store
+from tui_news.store import BatchLost, CacheMovedAside, Store
 
 Progress = Callable[[int, int, FeedResult], None]
 _T = TypeVar("_T")
@@ -51,6 +51,8 @@ class _Writer:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._abandon = threading.Event()
+        self._done = threading.Event()  # set when the thread has left the connection for good
         self._thread = threading.Thread(target=self._run, name="tui-news-store-writer",
                                         daemon=True)
         self._thread.start()
@@ -66,12 +68,33 @@ class _Writer:
         self._queue.put((functools.partial(fn, *args, **kwargs), loop, future, articles))
         return await future
 
-    def close(self) -> None:
-        """Finish the queued jobs and stop the thread."""
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the thread once the queued jobs are done; `abandon` drops those not started.
+
+        Waits for the thread even through Ctrl-C (raised again afterwards): the caller goes on
+        to use the store's connection, which two threads must never use at once.
+        """
+        if abandon:
+            self._abandon.set()
         self._queue.put(None)
-        self._thread.join()
+        interrupted: BaseException | None = None
+        # An Event, not Thread.join(): in Python 3.11 a join cut short by KeyboardInterrupt
+        # leaves the thread marked as stopped while it still runs (is_alive() is False).
+        while not self._done.is_set():
+            try:
+                self._done.wait()
+            except KeyboardInterrupt as exc:  # a second Ctrl-C, or SIGTERM in the reader's child
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        finally:
+            self._done.set()
+
+    def _serve(self) -> None:
         stop = False
         held = 0.0
         while not stop:
@@ -90,17 +113,10 @@ class _Writer:
                     break
                 jobs.append(more)
                 articles += more[3]
-            outcomes: list[tuple[bool, Any]] = []
+            if self._abandon.is_set():
+                continue  # the refresh was cancelled: nobody waits for these
             started = time.monotonic()
-            try:
-                with self.store.batch():
-                    for fn, _, _, _ in jobs:
-                        try:
-                            outcomes.append((True, fn()))
-                        except Exception as exc:  # that job's error, for its caller
-                            outcomes.append((False, exc))
-            except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was written
-                outcomes = [(False, exc)] * len(jobs)
+            outcomes = self._transaction([fn for fn, _, _, _ in jobs])
             for (_, loop, future, _), (ok, value) in zip(jobs, outcomes, strict=True):
                 with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
                     loop.call_soon_threadsafe(_settle, future, ok, value)
@@ -111,6 +127,33 @@ class _Writer:
                 # in now rather than after the whole refresh.
                 time.sleep(self.PAUSE)
                 held = 0.0
+
+    def _transaction(self, fns: list[Callable[[], Any]]) -> list[tuple[bool, Any]]:
+        """Run `fns` in one transaction, each all-or-nothing: (True, result) or (False, error).
+
+        When one fault rolls back the whole transaction (disk full …), every job runs again in
+        a transaction of its own, so that each reports what happened to its own writes.
+        """
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            with self.store.batch():
+                for fn in fns:
+                    try:
+                        with self.store.atomic():  # a savepoint: the job's writes, or none
+                            result = fn()
+                    except BatchLost:
+                        raise
+                    except Exception as exc:  # that job's error, for its caller
+                        outcomes.append((False, exc))
+                    else:
+                        outcomes.append((True, result))
+        except BatchLost as exc:
+            if len(fns) == 1:
+                return [(False, exc)]
+            return [self._transaction([fn])[0] for fn in fns]
+        except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was written
+            return [(False, exc)] * len(fns)
+        return outcomes
 
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
@@ -146,9 +189,12 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
     with store.bulk():
         writer = _Writer(store)
         try:
-            return tuple(await asyncio.gather(*(one(writer, f) for f in feeds)))
-        finally:
-            writer.close()
+            results = await asyncio.gather(*(one(writer, f) for f in feeds))
+        except BaseException:  # cancelled, Ctrl-C: the feeds not yet stored are refreshed next time
+            writer.close(abandon=True)
+            raise
+        writer.close()
+    return tuple(results)
 
 
 async def _refresh_one(writer: _Writer, state: FeedState | None, fetcher: Fetcher,

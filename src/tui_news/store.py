@@ -29,7 +29,7 @@ from tui_news.search import (
     parse_query,
 )
 from tui_news.search import highlight_spans as highlight_spans
-from tui_news.store_file import CacheFile, CacheMovedAside, StoreError, guarded
+from tui_news.store_file import BatchLost, CacheFile, CacheMovedAside, StoreError, guarded
 from tui_news.store_schema import (
     RECATEGORISE,
     SCHEMA_VERSION,
@@ -38,7 +38,9 @@ from tui_news.store_schema import (
     full_text_to_json,
 )
 
-__all__ = ["SCHEMA_VERSION", "CacheMovedAside", "Store", "StoreError", "highlight_spans"]
+__all__ = [
+    "SCHEMA_VERSION", "BatchLost", "CacheMovedAside", "Store", "StoreError", "highlight_spans",
+]
 
 _CHUNK = 500  # ids per IN (...) list; well under SQLite's variable limit
 _PURGE_BATCH = 2000  # rows per purge transaction, so a reader's writes never wait long

@@ -1,0 +1,113 @@
+"""The refresh's writer thread (refresh._Writer) on a real SQLite file: each feed's writes stand
+or fall alone inside a shared transaction, even when one fault takes the transaction with it,
+and closing it never leaves the connection to two threads."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui_news.models import ArticleQuery, FeedConfig, ParsedEntry
+from tui_news.refresh import _Writer
+from tui_news.store import Store, StoreError
+
+FEEDS = [FeedConfig(f"https://bao.example.vn/{i}.rss", "Thời sự") for i in range(3)]
+
+
+def entry(key: str, size: int = 1) -> ParsedEntry:
+    return ParsedEntry(key=key, title=f"Tin {key} " + "T" * size, link=None, summary="S" * size,
+                       published=None)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "cache.sqlite3")
+    s.sync_feeds(FEEDS)
+    yield s
+    s.close()
+
+
+async def _one_batch(writer: _Writer, *jobs: tuple[Any, ...]) -> list[object]:
+    """Queue `jobs` while the writer is busy, so that they share one transaction."""
+    busy = asyncio.ensure_future(writer.call(time.sleep, 0.3))
+    await asyncio.sleep(0.05)
+    calls = [asyncio.ensure_future(writer.call(*job)) for job in jobs]
+    results = await asyncio.gather(busy, *calls, return_exceptions=True)
+    return list(results[1:])
+
+
+def test_a_failing_feed_leaves_the_others_of_its_batch(store: Store) -> None:
+    def broken(url: str) -> None:
+        store.ingest(url, [entry("x")])
+        raise ValueError("bad feed")
+
+    async def main() -> list[object]:
+        writer = _Writer(store)
+        try:
+            return await _one_batch(writer, (store.ingest, FEEDS[0].url, [entry("a")]),
+                                    (broken, FEEDS[1].url),
+                                    (store.ingest, FEEDS[2].url, [entry("c")]))
+        finally:
+            writer.close()
+
+    a, b, c = asyncio.run(main())
+    assert a == 1 and c == 1 and isinstance(b, ValueError)
+    assert sorted(x.title for x in store.page(ArticleQuery(), 0, 10)) == ["Tin a T", "Tin c T"]
+
+
+def test_a_fault_that_rolls_back_the_batch_is_reported_by_its_own_feed(store: Store) -> None:
+    conn = store._conn  # noqa: SLF001
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 40}")  # room for small feeds, not for b
+
+    async def main() -> list[object]:
+        writer = _Writer(store)
+        try:
+            return await _one_batch(
+                writer, (store.ingest, FEEDS[0].url, [entry("a")]),
+                (store.ingest, FEEDS[1].url, [entry(f"b{i}", 5000) for i in range(200)]),
+                (store.ingest, FEEDS[2].url, [entry("c")]))
+        finally:
+            writer.close()
+
+    a, b, c = asyncio.run(main())
+    conn.execute("PRAGMA max_page_count = 1073741823")
+    assert a == 1 and c == 1, (a, c)  # stored again, each in a transaction of its own
+    assert isinstance(b, StoreError) and "full" in str(b), b
+    assert sorted(x.title for x in store.page(ArticleQuery(), 0, 10)) == ["Tin a T", "Tin c T"]
+    assert not conn.in_transaction
+
+
+def test_close_waits_for_the_thread_through_ctrl_c(store: Store) -> None:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    async def main() -> _Writer:
+        writer = _Writer(store)
+        started = asyncio.ensure_future(writer.call(time.sleep, 0.4))
+        await asyncio.sleep(0.05)  # the slow job is running; queue more behind it
+        for i in range(5):
+            asyncio.ensure_future(writer.call(store.ingest, FEEDS[0].url, [entry(f"q{i}")]))
+        await asyncio.sleep(0)
+        old = signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, 0.1)  # Ctrl-C while close() waits
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                writer.close(abandon=True)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+        started.cancel()
+        return writer
+
+    writer = asyncio.run(main())
+    assert writer._done.is_set()  # noqa: SLF001  (the thread has left the connection)
+    assert store.count(ArticleQuery()) == 0  # the jobs not started were dropped
+    store.ingest(FEEDS[0].url, [entry("after")])  # the connection is whole
+    assert store.count(ArticleQuery()) == 1
