@@ -483,6 +483,22 @@ async def test_a_busy_host_does_not_block_others() -> None:
             assert [r.body for r in await asyncio.gather(*slow)] == [b"ok"] * 4
 
 
+async def test_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def proxy(conn: socket.socket, path: str, headers: dict[str, str]) -> None:
+        seen.append(path)  # a proxy is sent the whole URL
+        send_response(conn, b"via proxy", {"Content-Length": "9"})
+
+    with raw_server(proxy) as port:
+        for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
+        response = await fetch("http://bao.example.com/rss/tin-moi.rss")
+    assert response.body == b"via proxy"
+    assert seen == ["http://bao.example.com/rss/tin-moi.rss"]
+
+
 async def test_cookies_kept_per_host() -> None:
     seen: list[tuple[str, str, str]] = []
 

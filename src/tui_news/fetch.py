@@ -13,6 +13,7 @@ import contextlib
 import errno
 import ssl
 import time
+import urllib.request
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -354,9 +355,11 @@ class Fetcher:
                 limits=limits,
                 follow_redirects=False,
                 verify=self._verify,
-                # The default transport, with its TLS context made on the first https:// request
-                # (proxies from the environment still get httpx's own transports).
-                transport=_LazyTLSTransport(verify=self._verify, limits=limits),
+                # The default transport, with its TLS context made on the first https://
+                # request. Given a transport httpx ignores proxies from the environment: with
+                # any set, httpx builds its own transports (and the proxy mounts) as before.
+                transport=(None if urllib.request.getproxies()
+                           else _LazyTLSTransport(verify=self._verify, limits=limits)),
                 event_hooks={"response": [_take_location]},
                 # Proxies and CA bundles from the environment are honoured (httpx 0.28 no
                 # longer reads .netrc implicitly, so no stray credentials are sent).
