@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from tui_news.models import ArticleQuery, Block, BlockKind, FeedConfig, FullText, ParsedEntry
-from tui_news.search import fts_expression, highlight_spans, index_text, parse_query, plain_text
+from tui_news.search import (
+    _WORD,
+    entry_search_text,
+    fts_expression,
+    highlight_spans,
+    index_text,
+    parse_query,
+    plain_text,
+)
 from tui_news.store import Store
 from tui_news.text import fold
 
@@ -198,6 +206,11 @@ _VIETNAMESE = "aăâeêioôơuưy"
 _TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 
 
+# Every character the fast paths of index_text and plain_text may meet, and some beyond them.
+_RANGES = [range(0x20, 0x250), range(0x1E00, 0x1F00), range(0x2000, 0x2070),
+           range(0x20A0, 0x20C0), range(0x370, 0x400), range(0xFB00, 0xFB07)]
+
+
 def _tokens(text: str, remove_diacritics: int) -> list[str]:
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = "
@@ -218,9 +231,7 @@ def _vietnamese_letters() -> str:
 def test_index_text_gives_the_tokens_of_fold_for_every_character() -> None:
     # Every character, one per word, between letters; those the fast path leaves to the
     # tokenizer must come out as fold() would make them, the others go through fold() itself.
-    ranges = [range(0x80, 0x250), range(0x1E00, 0x1F00), range(0x2000, 0x2070),
-              range(0x20A0, 0x20C0), range(0x370, 0x400), range(0xFB00, 0xFB07)]
-    chars = [chr(c) for r in ranges for c in r] + list(_vietnamese_letters())
+    chars = [chr(c) for r in _RANGES for c in r] + list(_vietnamese_letters())
     text = " ".join(f"x{ch}y" for ch in chars)
     assert _tokens(index_text(text), 2) == _tokens(fold(text), 2)
     for ch in chars:  # one at a time too: the fast path is taken per text
@@ -242,3 +253,15 @@ def test_plain_text_gives_the_typed_words() -> None:
     assert _tokens(plain_text("Tựa đề", text), 0) == ["tựa", "đề", *typed]
     nfd = unicodedata.normalize("NFD", "Hà Nội")
     assert _tokens(plain_text(nfd), 0) == ["hà", "nội"]
+    # What an article stores is what plain_text gives (entry_search_text skips the NFC step).
+    assert entry_search_text("Tựa đề", text)[2] == plain_text("Tựa đề", text)
+
+
+def test_plain_text_gives_the_query_side_words_for_every_character() -> None:
+    # The query side splits and casefolds in Python (parse_query); the unfolded index must hold
+    # the same words, whether the tokenizer or Python made them.
+    for ch in [chr(c) for r in _RANGES for c in r] + ["🤣", "ß", "İ", "Σ"]:
+        word = f"x{ch}y Hà Nội {ch}"
+        python = " ".join(_WORD.findall(unicodedata.normalize("NFC", word).casefold()))
+        assert _tokens(plain_text(word), 0) == _tokens(python, 0), hex(ord(ch))
+    assert _tokens(plain_text("Hà Nội🤣 mở"), 0) == ["hà", "nội", "mở"]

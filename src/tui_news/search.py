@@ -47,6 +47,15 @@ _TOKENIZER_FOLDS = re.compile(
     r"\u1e00-\u1e99\u1e9b-\u1e9d\u1e9f-\u1eff\u2000-\u206f\u20a0-\u20bf]")
 
 
+# The same for the unfolded index (unicode61 remove_diacritics 0) against Python's casefold and
+# word split (what the query side uses): the set above without the letters whose casefold is two
+# characters (İ, ǰ, ẖ…ẙ), the invisible U+2065-U+2069 and the currency signs from ₺ on.
+_TOKENIZER_SPLITS = re.compile(
+    r"[^\x00-\xde\xe0-\u012f\u0131-\u0148\u014a-\u01df\u01e4-\u01ed\u01f1-\u01fb"
+    r"\u0200-\u024f\u1e00-\u1e95\u1e9b-\u1e9d\u1e9f-\u1eff\u2000-\u2064\u206a-\u206f"
+    r"\u20a0-\u20b9]")
+
+
 def index_text(text: str) -> str:
     """The folded copy of `text` that the FTS5 index holds (its tokens are those of fold(text)).
 
@@ -59,17 +68,26 @@ def index_text(text: str) -> str:
 
 
 def plain_text(*parts: str) -> str:
-    """The unfolded copy that ranks exact (accented) hits: the parts in NFC, one a line.
+    """The unfolded copy that ranks exact (accented) hits: casefolded NFC words, space-separated.
 
-    The tokenizer (unicode61 remove_diacritics 0) splits it into casefolded words itself.
+    For text in a checked set (_TOKENIZER_SPLITS) the tokenizer (unicode61 remove_diacritics 0)
+    splits and casefolds exactly like this, so the parts go in as they are, one a line. Outside
+    it (emoji glued to a word, ß, final sigma, letters newer than SQLite's tables) Python does
+    it, as the query side does.
     """
-    return "\n".join(unicodedata.normalize("NFC", part) for part in parts)
+    return _exact_text(unicodedata.normalize("NFC", "\n".join(parts)))
+
+
+def _exact_text(text: str) -> str:
+    if _TOKENIZER_SPLITS.search(text) is None:
+        return text
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def entry_search_text(title: str, summary: str) -> tuple[str, str, str]:
     """What the two search indexes hold for an article: folded title, folded summary, and the
-    unfolded text of both. Title and summary are clean, so already NFC."""
-    return index_text(title), index_text(summary), f"{title}\n{summary}"
+    unfolded words of both. Title and summary are clean, so already NFC."""
+    return index_text(title), index_text(summary), _exact_text(f"{title}\n{summary}")
 
 
 def _typed_tokens(text: str) -> list[str]:
