@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from ui_fixtures import SEED_CATEGORY
 from tui_news.config import Config
 from tui_news.models import FeedConfig
 from tui_news.store import Store
-from tui_news.ui.refresh_process import RefreshProcessError, run_refresh_process
+from tui_news.ui.refresh_process import REFRESH_NICE, RefreshProcessError, run_refresh_process
 
 
 def _config(tmp_path: Path, site: Site, *paths: str) -> Config:
@@ -55,3 +56,34 @@ async def test_a_failing_child_is_one_line(tmp_path: Path, site: Site) -> None:
                                   blocker / "cache.sqlite")
     assert str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def _children() -> list[tuple[int, int, int, int]]:
+    """(pid, session, process group, nice) of this process's refresh children, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"tui_news.ui.refresh_process" in cmdline:
+            found.append((int(entry.name), int(fields[3]), int(fields[2]), int(fields[16])))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+async def test_the_child_runs_niced_in_the_readers_session(tmp_path: Path, site: Site) -> None:
+    site.add_file("/feed.xml", "feeds/sontay-feed.xml")
+    seen: list[tuple[int, int, int, int]] = []
+    await run_refresh_process(_config(tmp_path, site, "/feed.xml"), tmp_path / "cache.sqlite",
+                              progress=lambda done, total: seen.extend(_children()))
+    assert seen, "the child was not found while it ran"
+    pid, session, group, nice = seen[0]
+    assert nice == min(os.nice(0) + REFRESH_NICE, 19)
+    # Same session (so the kernel's per-session autogroup keeps the niceness meaningful),
+    # a process group of its own (the terminal's Ctrl-C is not for it).
+    assert session == os.getsid(0)
+    assert group == pid != os.getpgid(0)

@@ -49,10 +49,14 @@ async def run_refresh_process(config: Config, db_path: Path, *,
                             "categories": categories, "weather": weather, "nice": nice})
     env = dict(os.environ)
     env["PYTHONIOENCODING"] = "utf-8"
+    # A process group of its own (the terminal's signals are not for it), but the reader's
+    # session: Linux's autogroup scheduling shares the CPU between sessions as equals, which
+    # would undo the child's niceness (a new session got half the CPU whatever its nice, and
+    # key presses during a refresh waited up to 100 ms).
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tui_news.ui.refresh_process",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env=env, start_new_session=True)
+        stderr=asyncio.subprocess.PIPE, env=env, process_group=0)
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     stderr_task = asyncio.ensure_future(proc.stderr.read())
     summary: RefreshSummary | None = None
