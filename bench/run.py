@@ -252,11 +252,20 @@ class Bench:
             return target
 
         idle = ui_latency.measure(config, copy("list-idle"), s.presses, work, env=self.env)
-        self.server.reset()
-        busy = ui_latency.measure(config, copy("list-refresh"), s.presses * 10, work,
-                                  during_refresh=True, env=self.env)
-        stats = self.server.stats()
-        refreshed = _feed_outcome(paths.database(self.tmp / "list-refresh"))
+        # A refresh lasts a few seconds (~200 presses): its p99 is the second-slowest press and
+        # moves a lot from run to run on a shared machine, so the figure is a median of runs.
+        runs = []
+        for n in range(s.runs):
+            self.server.reset()
+            runs.append(ui_latency.measure(config, copy(f"list-refresh-{n}"), s.presses * 10,
+                                           work, during_refresh=True, env=self.env))
+            stats = self.server.stats()
+            refreshed = _feed_outcome(paths.database(self.tmp / f"list-refresh-{n}"))
+            if not runs[-1]["refresh_seen"]:
+                raise RuntimeError("the reader never started its refresh worker")
+            if "ok" not in refreshed:
+                raise RuntimeError(f"the reader's refresh did not store the feeds: {refreshed}")
+        busy = sorted(runs, key=lambda r: r["p99"])[len(runs) // 2]  # the median run
         doc = "5–6 ms (doc: Line API list)"
         self.rows["p50"] = Row(f"key press p50, {s.listed:,}-article list", "ms", idle["p50"],
                                None, "", "≤ 10 ms", 10.0, reference_text=doc)
@@ -264,6 +273,7 @@ class Bench:
                                "", "≤ 33 ms", 33.0, reference_text=doc)
         self.rows["busy"] = Row(f"key press p99 during a {s.feeds}-feed refresh", "ms",
                                 busy["p99"], None, "", "≤ 50 ms", 50.0)
+        each = ", ".join(f"{r['p99']:.1f}/{r['max']:.1f}" for r in runs)
         self.notes.append(
             f"Key presses ({s.listed:,} articles, built in {took:.0f} s; headless "
             f"{ui_latency.SIZE[0]}x{ui_latency.SIZE[1]}; key event to composited frame, "
@@ -274,13 +284,10 @@ class Bench:
             "its idle-polling sleeps included.")
         self.notes.append(
             f"During the reader's own refresh worker (started after the first paint, app "
-            f"online): {busy['n']} presses in {busy['refresh_s'] or 0:.1f} s of refresh, p50 "
+            f"online), {len(runs)} runs, p99/max of each {each} ms; the median run: "
+            f"{busy['n']} presses in {busy['refresh_s'] or 0:.1f} s of refresh, p50 "
             f"{busy['p50']:.1f}, p99 {busy['p99']:.1f}, max {busy['max']:.1f} ms "
             f"(first {busy['first']:.1f} ms); server answered {stats}; after it: {refreshed}.")
-        if not busy["refresh_seen"]:
-            raise RuntimeError("the reader never started its refresh worker")
-        if "ok" not in refreshed:
-            raise RuntimeError(f"the reader's refresh did not store the feeds: {refreshed}")
 
     # --- output ------------------------------------------------------------------------------
     ORDER = ("startup", "cold", "304", "p50", "p99", "busy", "search", "counts", "memory")
