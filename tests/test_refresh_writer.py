@@ -1,4 +1,4 @@
-"""The refresh's writer thread (refresh._Writer) on a real SQLite file: each feed's writes stand
+"""The refresh's writer thread (refresh.StoreWriter) on a real SQLite file: each feed's writes stand
 or fall alone inside a shared transaction, even when one fault takes the transaction with it,
 and closing it never leaves the connection to two threads."""
 
@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from tui_news.models import ArticleQuery, FeedConfig, ParsedEntry
-from tui_news.refresh import _Writer
 from tui_news.store import Store, StoreError
+from tui_news.store_writer import StoreWriter
 
 FEEDS = [FeedConfig(f"https://bao.example.vn/{i}.rss", "Thời sự") for i in range(3)]
 
@@ -33,7 +33,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-async def _one_batch(writer: _Writer, *jobs: tuple[Any, ...]) -> list[object]:
+async def _one_batch(writer: StoreWriter, *jobs: tuple[Any, ...]) -> list[object]:
     """Queue `jobs` while the writer is busy, so that they share one transaction."""
     busy = asyncio.ensure_future(writer.call(time.sleep, 0.3))
     await asyncio.sleep(0.05)
@@ -48,7 +48,7 @@ def test_a_failing_feed_leaves_the_others_of_its_batch(store: Store) -> None:
         raise ValueError("bad feed")
 
     async def main() -> list[object]:
-        writer = _Writer(store)
+        writer = StoreWriter(store)
         try:
             return await _one_batch(writer, (store.ingest, FEEDS[0].url, [entry("a")]),
                                     (broken, FEEDS[1].url),
@@ -67,7 +67,7 @@ def test_a_fault_that_rolls_back_the_batch_is_reported_by_its_own_feed(store: St
     conn.execute(f"PRAGMA max_page_count = {pages + 40}")  # room for small feeds, not for b
 
     async def main() -> list[object]:
-        writer = _Writer(store)
+        writer = StoreWriter(store)
         try:
             return await _one_batch(
                 writer, (store.ingest, FEEDS[0].url, [entry("a")]),
@@ -88,8 +88,8 @@ def test_close_waits_for_the_thread_through_ctrl_c(store: Store) -> None:
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    async def main() -> _Writer:
-        writer = _Writer(store)
+    async def main() -> StoreWriter:
+        writer = StoreWriter(store)
         started = asyncio.ensure_future(writer.call(time.sleep, 0.4))
         await asyncio.sleep(0.05)  # the slow job is running; queue more behind it
         for i in range(5):
