@@ -27,8 +27,6 @@ _CONTROLS = re.compile(
 )
 _ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")  # what _ESCAPE_SEQ can start with
 _BLANK_LINES = re.compile(r"\n{3,}")
-_SPACES = re.compile(r"[^\S\n]+")  # whitespace except newline (includes U+00A0, U+202F)
-_ANY_SPACE = re.compile(r"\s+")
 
 
 def clean(value: object, *, multiline: bool = False, limit: int | None = None) -> str:
@@ -65,7 +63,7 @@ def _clean_any(text: str, multiline: bool, limit: int | None) -> str:
     text = _CONTROLS.sub("", text)
     text = unicodedata.normalize("NFC", text)
     # str.split() splits on exactly the characters regex \s matches (Py_UNICODE_ISSPACE), so
-    # " ".join(x.split()) is _ANY_SPACE.sub(" ", x).strip(), at a fifth of the cost.
+    # " ".join(x.split()) is re.sub(r"\s+", " ", x).strip(), at a fifth of the cost.
     if multiline:
         lines = (" ".join(line.split()) for line in text.split("\n"))
         text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
