@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from tui_news.models import (
     Article,
@@ -42,6 +42,7 @@ __all__ = [
     "SCHEMA_VERSION", "BatchLost", "CacheMovedAside", "Store", "StoreError", "highlight_spans",
 ]
 
+_K = TypeVar("_K", int, str)
 _CHUNK = 500  # ids per IN (...) list; well under SQLite's variable limit
 _PURGE_BATCH = 2000  # rows per purge transaction, so a reader's writes never wait long
 # Search ranking: a title hit weighs more than a summary hit, which weighs more than the body.
@@ -56,20 +57,16 @@ def _dt(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for i in ids:
-        batch.append(int(i))
+def _chunks(items: Iterable[_K]) -> Iterator[list[_K]]:
+    """`items` in lists of at most _CHUNK, for `IN (...)` lists."""
+    batch: list[_K] = []
+    for item in items:
+        batch.append(item)
         if len(batch) == _CHUNK:
             yield batch
             batch = []
     if batch:
         yield batch
-
-
-def _key_chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(keys), _CHUNK):
-        yield keys[start : start + _CHUNK]
 
 
 def _marks(n: int) -> str:
@@ -200,7 +197,7 @@ class Store(CacheFile):
         with self._write() as conn:
             fid = self._feed_id(conn, feed_url)
             known: dict[str, Sequence[Any]] = {}
-            for chunk in _key_chunks(keys):
+            for chunk in _chunks(keys):
                 for row in conn.execute(
                         "SELECT key, id, title, link, summary, author, published, first_seen "
                         f"FROM articles WHERE key IN ({_marks(len(chunk))})", chunk):
@@ -216,7 +213,7 @@ class Store(CacheFile):
                 conn.executemany(
                     "INSERT INTO articles (key, title, link, summary, author, published, "
                     "first_seen, sort_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                for chunk in _key_chunks([e.key for e in fresh]):
+                for chunk in _chunks([e.key for e in fresh]):
                     ids.update(conn.execute(
                         f"SELECT key, id FROM articles WHERE key IN ({_marks(len(chunk))})",
                         chunk).fetchall())
@@ -392,7 +389,7 @@ class Store(CacheFile):
         changed = 0
         flag = int(bool(value))
         with self._write() as conn:
-            for chunk in _chunks(ids):
+            for chunk in _chunks(int(i) for i in ids):
                 cur = conn.execute(f"UPDATE articles SET {column} = ? WHERE {column} != ? "
                                    f"AND id IN ({_marks(len(chunk))})", [flag, flag, *chunk])
                 changed += cur.rowcount
