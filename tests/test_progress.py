@@ -8,6 +8,19 @@ import os
 from tui_news.progress import ProgressLine
 
 
+def _read_all(master: int) -> str:
+    """Everything written to the pty (its other end is closed): one read may return one write."""
+    chunks = []
+    try:
+        while chunk := os.read(master, 65536):
+            chunks.append(chunk)
+    except OSError:  # EIO: nothing left and the other end is closed (Linux)
+        pass
+    finally:
+        os.close(master)
+    return b"".join(chunks).decode()
+
+
 def test_progress_on_a_terminal_and_not_in_a_pipe() -> None:
     master, slave = os.openpty()
     with os.fdopen(slave, "w", encoding="utf-8") as tty:
@@ -16,8 +29,7 @@ def test_progress_on_a_terminal_and_not_in_a_pipe() -> None:
             bar._last = 0.0  # draw every step (the bar redraws at most 20 times a second)
             bar.update(done, 4)
         bar.finish()
-    drawn = os.read(master, 65536).decode()
-    os.close(master)
+    drawn = _read_all(master)
     assert "[#######" in drawn and "   2/4 feeds" in drawn
     assert "[" + "#" * 30 + "]    4/4 feeds" in drawn
     assert drawn.endswith("\r\x1b[2K")  # the line is cleared for the summary
