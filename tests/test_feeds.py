@@ -217,6 +217,29 @@ def test_a_list_of_text_is_kept() -> None:
     assert "Một ý" in text and "Hai ý dài hơn nhiều" in text
 
 
+def test_leads_without_droppable_markup_skip_the_stripping_alike(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # html_to_text strips dropped elements and link lists only when the markup can hold them;
+    # the text must be the one the full treatment gives, whatever the tags and their case.
+    import random
+
+    from tui_news import html_text
+
+    pieces = ["<a href='/x'>", "</a>", "<img src='i.jpg'>", "</br>", "<br>", "<p>", "</p>",
+              "<SCRIPT>x()</SCRIPT>", "<Style>p{}</Style>", "<!-- c -->", "<?pi x?>", "<!x>",
+              "<ul><li><a href='/r'>Tin liên quan dài</a></li></ul>", "<OL><li>Một ý</li></OL>",
+              "<UL><LI><A href='/r'>Tin khác</A></LI></UL>",
+              "<li>", "<div>", "</div>", "<iframe src=x></iframe>", "<svg><g/></svg>", "<Title>t",
+              "Hà Nội ", "mưa &amp; gió ", "&lt;b&gt;", " ", "\n", "<u>", "<o:p>", "<ulx>",
+              "<select><option>x</select>", "<b>", "</b>"]
+    rng = random.Random(11)
+    fragments = ["".join(rng.choices(pieces, k=rng.randrange(1, 9))) for _ in range(3000)]
+    quick = [html_text.html_to_text(f, limit=200) for f in fragments]
+    monkeypatch.setattr(html_text, "_MAY_DROP", re.compile(""))
+    monkeypatch.setattr(html_text, "_MAY_LIST", re.compile(""))
+    assert quick == [html_text.html_to_text(f, limit=200) for f in fragments]
+
+
 def test_real_summaries_from_17_outlets() -> None:
     """Every real description of 03b becomes tag-free NFC text without its related-links list."""
     items = json.loads((FIXTURES / "03b_press-scanning_17outlets_2026-08-23__new_items_detail.json")

@@ -94,11 +94,67 @@ def test_links() -> None:
     assert redact_url("https://user:pw@a.example:8080/x") == "https://***@a.example:8080/x"
 
 
+# Pieces that lean on every rule of the link shortcut: case, ports, users, IPv6, dot segments,
+# queries, fragments, params, backslashes, spaces, controls and non-ASCII.
+_LINK_HEADS = ["http://", "https://", "HTTP://", "hTTps://", "http:/", "http:///", "ftp://", ""]
+_LINK_HOSTS = ["vnexpress.net", "VnExpress.NET", "127.0.0.1", "127.0.0.1:8080", "h:99999", "h:",
+               "user@h", "[::1]", "a-b.vn", "", "h vn", "h\\vn", "hà.vn"]
+_LINK_PIECES = ["/", "//", ".", "..", "/./", "/../", "thoi-su", "a-b", "_", "~", "%20", "%C3%A0",
+                "?", "#", ";", "&", "=", "utm_source", "\\", " ", "\t", "\n", "\x00", "\x7f",
+                "à", "Đ", "e\u0301", "'", "(", "+", "!", "$", ",", "@", "*", ":", "1234", ".html"]
+
+
+def test_the_link_shortcut_gives_what_the_long_way_gives() -> None:
+    import random
+
+    from tui_news import text
+
+    rng = random.Random(7)
+    shortcut = 0
+    for _ in range(20_000):
+        rest = "".join(rng.choices(_LINK_PIECES, k=rng.randrange(6)))
+        link = rng.choice(_LINK_HEADS) + rng.choice(_LINK_HOSTS) + rng.choice(["/", ""]) + rest
+        base = rng.choice([None, "https://vnexpress.net/rss/thoi-su.rss", "http://127.0.0.1:9/f"])
+        assert normalize_link(link, base) == text._normalize_any_link(link, base), (link, base)
+        shortcut += text._PLAIN_LINK.fullmatch(link) is not None
+    assert shortcut > 300  # the shortcut itself was taken often enough to be tested
+
+
 def test_outlet_prefixes() -> None:
     for lead in ("(Dân trí) - Nội dung", "(Chinhphu.vn) - Nội dung", "VOV.VN - Nội dung",
                  "VTV.vn - Nội dung", "(NLĐO)- Nội dung"):
         assert strip_outlet_prefix(lead) == "Nội dung"
     assert strip_outlet_prefix("Dân trí là tờ báo") == "Dân trí là tờ báo"
+
+
+def test_the_pubdate_shortcut_gives_what_the_long_way_gives() -> None:
+    import random
+
+    from tui_news import text
+
+    days = ["Mon, ", "Sat, ", "Sun,", "Xyz, ", "", "sat, "]
+    numbers = ["0", "1", "09", "28", "29", "30", "31", "32", "001"]
+    months = ["Jan", "Feb", "Nov", "Dec", "nov", "Foo"]
+    years = ["2026", "1999", "0050", "1900", "2100", "26", "20266"]
+    times = ["19:40:59", "00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60", "7:05:00",
+             "12:00"]
+    zones = ["+0700", "-0700", "+0000", "-0000", "+0730", "+0799", "+2400", "+2359", "-2359",
+             "+07", "GMT", "+07:00", "+9999", "", "-00:00", "-00", "+14:00", "+14:01", "+1400",
+             "+1401", "-14:00", "+15", "+07:5", "+07:99", "+07:00:00", "+7"]
+    rng = random.Random(3)
+    shortcut = 0
+    for _ in range(20_000):
+        raw = (f"{rng.choice(days)}{rng.choice(numbers)} {rng.choice(months)} "
+               f"{rng.choice(years)} {rng.choice(times)} {rng.choice(zones)}")
+        if rng.random() < 0.1:
+            raw = rng.choice([" ", "\t", "&#32;"]) + raw
+        fast = text._rfc822(raw)
+        slow = text._parse_any_date(raw)
+        if fast is not False:
+            assert fast == slow, raw
+            assert (fast and fast.utcoffset()) == (slow and slow.utcoffset()), raw
+            shortcut += 1
+    assert shortcut > 1000
 
 
 def test_dates_for_people() -> None:
@@ -163,3 +219,23 @@ def test_clean_short_path_equals_the_general_one(text: str, limit: int | None,
 
     expected = _clean_any(text[: limit * 2] if limit else text, multiline, limit)
     assert clean(text, limit=limit, multiline=multiline) == expected
+
+
+def test_clean_of_printable_lines_equals_the_general_one() -> None:
+    # A lead read from HTML: printable text and newlines. Its short path must give what the
+    # general one gives for every arrangement of lines, spaces and blank lines.
+    import random
+
+    from tui_news import text
+
+    pieces = ["\n", "\n\n", "\n\n\n", " ", "  ", "Hà", "Nội", "e\u0301", "x", "\u00a0", "\t",
+              "\u2028", "\x1b[31m", "!"]
+    rng = random.Random(5)
+    short = 0
+    for _ in range(20_000):
+        value = "".join(rng.choices(pieces, k=rng.randrange(12)))
+        limit = rng.choice([None, 3, 8])
+        expected = text._clean_any(value[: limit * 2] if limit else value, True, limit)
+        assert clean(value, multiline=True, limit=limit) == expected, repr(value)
+        short += "\n" in value and value.replace("\n", " ").isprintable()
+    assert short > 2000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 import lxml.html
 
@@ -14,6 +16,10 @@ _DROP = ("script", "style", "iframe", "noscript", "object", "embed", "template",
 _BLOCKS = frozenset({"p", "div", "section", "article", "header", "footer", "aside", "blockquote",
                      "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
                      "table", "tr", "figure", "figcaption", "pre", "hr", "address", "center"})
+# What can put an element of _DROP, a comment or a processing instruction into the tree; without
+# any of it strip_elements has nothing to do (it costs more than the parse of a short lead).
+_MAY_DROP = re.compile("<(?:[!?]|" + "|".join(_DROP) + ")", re.IGNORECASE)
+_MAY_LIST = re.compile("<[ou]l", re.IGNORECASE)
 _MAX_INPUT = 256 * 1024  # a lead is a few hundred characters; never parse megabytes of markup
 _LINK_SHARE = 0.6  # a list whose text is mostly link text is a related-links box, not the lead
 
@@ -45,13 +51,15 @@ def html_to_text(fragment: str | None, *, limit: int | None = None) -> str:
     except (lxml.etree.ParserError, ValueError):
         # lxml refuses some inputs (e.g. only whitespace or control bytes); fall back to text
         return clean(fragment, multiline=True, limit=limit)
-    lxml.etree.strip_elements(root, *_DROP, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
-                              with_tail=False)
-    for lst in [e for e in root.iter("ul", "ol") if _is_link_list(e)]:
-        parent = lst.getparent()
-        if parent is not None:
-            # Keep the tail text (it belongs to the surrounding paragraph).
-            _remove_keep_tail(lst)
+    if _MAY_DROP.search(fragment):
+        lxml.etree.strip_elements(root, *_DROP, lxml.etree.Comment,
+                                  lxml.etree.ProcessingInstruction, with_tail=False)
+    if _MAY_LIST.search(fragment):
+        for lst in [e for e in root.iter("ul", "ol") if _is_link_list(e)]:
+            parent = lst.getparent()
+            if parent is not None:
+                # Keep the tail text (it belongs to the surrounding paragraph).
+                _remove_keep_tail(lst)
     return clean(_text_of(root), multiline=True, limit=limit)
 
 

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Literal
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -42,6 +43,8 @@ def clean(value: object, *, multiline: bool = False, limit: int | None = None) -
         text = text[: limit * 2]
     if text.isprintable():
         return _clean_printable(text, limit)
+    if multiline and text.replace("\n", " ").isprintable():
+        return _clean_printable_lines(text, limit)
     return _clean_any(text, multiline, limit)
 
 
@@ -54,6 +57,18 @@ def _clean_printable(text: str, limit: int | None) -> str:
     if "  " in text or text.startswith(" ") or text.endswith(" "):
         text = " ".join(text.split())
     return truncate(text, limit)
+
+
+def _clean_printable_lines(text: str, limit: int | None) -> str:
+    """clean(multiline=True) of a printable text with newlines (a lead read from HTML): as
+    _clean_printable, its lines trimmed and runs of blank lines cut to one."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if "  " in text or " \n" in text or "\n " in text:
+        text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return truncate(text.strip(), limit)
 
 
 def _clean_any(text: str, multiline: bool, limit: int | None) -> str:
@@ -140,10 +155,23 @@ def is_web_url(url: str | None) -> bool:
     return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.hostname)
 
 
+# An absolute http(s) link that normalize_link would give back unchanged: lowercase scheme and
+# host (no user, no IPv6 brackets), a path, and nothing urljoin or urlsplit would touch (no query,
+# fragment, params, backslash, space or non-ASCII; urljoin leaves an absolute link's dot segments). Most outlet links look like
+# this; tests/test_text.py checks the shortcut against the long way on generated links.
+_PLAIN_LINK = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?/[A-Za-z0-9_~%!$&'()*+,=:@/.-]*")
+
+
 def normalize_link(link: str | None, base: str | None = None) -> str | None:
     """Trim, resolve against `base`, drop tracking parameters; None unless the result is http(s)."""
     if not link:
         return None
+    if _PLAIN_LINK.fullmatch(link):
+        return link
+    return _normalize_any_link(link, base)
+
+
+def _normalize_any_link(link: str, base: str | None) -> str | None:
     link = clean(link)
     if not link:
         return None
@@ -198,6 +226,16 @@ _US_DATE = re.compile(
 _GMT_OFFSET = re.compile(r"\s*(?:GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$")
 
 
+# The RSS pubDates most feeds send, `Sat, 28 Nov 2026 19:40:59 +0700` (or `+07:00`, `+07`), read
+# without email.utils (a fifth of the cost); tests/test_text.py checks them against the long way.
+_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+    r"|Nov|Dec) ([12][0-9]{3}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})(?::?([0-9]{2}))?")
+_MAX_OFFSET = 14 * 3600  # the long way reads `+15:00` differently from `+1500`: left to it
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
 def parse_date(raw: str | None, *, now: datetime | None = None) -> datetime | None:
     """Read the pubDate shapes of DOMAIN.md; zoneless times are Vietnam time.
 
@@ -205,16 +243,37 @@ def parse_date(raw: str | None, *, now: datetime | None = None) -> datetime | No
     """
     if not raw:
         return None
-    text = clean(html.unescape(raw)).replace("\u202f", " ")
-    if not text:
-        return None
-    value = _parse_date_text(text)
+    value = _rfc822(raw)
+    if value is False:
+        value = _parse_any_date(raw)
     if value is None:
         return None
     now = now or datetime.now(UTC)
     if value - now > timedelta(days=1):
         return None
     return value
+
+
+def _parse_any_date(raw: str) -> datetime | None:
+    text = clean(html.unescape(raw)).replace("\u202f", " ")
+    return _parse_date_text(text) if text else None
+
+
+def _rfc822(raw: str) -> datetime | None | Literal[False]:
+    """The common pubDate shapes read directly; False when `raw` is not one of them."""
+    m = _RFC822.fullmatch(raw)
+    if m is None:
+        return False
+    day, month, year, hour, minute, second, sign, hh, mm = m.groups()
+    offset = int(hh) * 3600 + int(mm or 0) * 60
+    if offset > _MAX_OFFSET:
+        return False
+    zone = UTC if offset == 0 else timezone(timedelta(seconds=-offset if sign == "-" else offset))
+    try:
+        return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second),
+                        tzinfo=zone)
+    except ValueError:  # a 31st of February, an hour 25
+        return None
 
 
 def _parse_date_text(text: str) -> datetime | None:
