@@ -499,6 +499,28 @@ async def test_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatc
     assert seen == ["http://bao.example.com/rss/tin-moi.rss"]
 
 
+async def test_plain_http_makes_no_tls_context_with_only_no_proxy_set(
+        httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Loading the CA bundle costs ~20 ms of a refresh; plain http never needs it. no_proxy
+    # (here "*", as a script may set) names no proxy, so it must not bring the eager context back.
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
+                 "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "*")
+    made: list[object] = []
+    real = ssl.create_default_context
+
+    def counting(*args: object, **kwargs: object) -> ssl.SSLContext:
+        made.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    httpserver.expect_request("/rss").respond_with_data("ok")
+    response = await fetch(httpserver.url_for("/rss"))
+    assert response.body == b"ok"
+    assert made == []
+
+
 async def test_cookies_kept_per_host() -> None:
     seen: list[tuple[str, str, str]] = []
 

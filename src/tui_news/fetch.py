@@ -280,6 +280,13 @@ def _never_resolves(host: str) -> bool:
 # --- the fetcher --------------------------------------------------------------------------------
 
 
+def _proxies_from_environment() -> bool:
+    """True when the environment names a proxy (no_proxy alone names none)."""
+    proxies = urllib.request.getproxies()
+    proxies.pop("no", None)
+    return bool(proxies)
+
+
 class _LazyTLSTransport(httpx.AsyncBaseTransport):
     """httpx's transport, one pool for http:// and one for https:// made on first use.
 
@@ -358,7 +365,7 @@ class Fetcher:
                 # The default transport, with its TLS context made on the first https://
                 # request. Given a transport httpx ignores proxies from the environment: with
                 # any set, httpx builds its own transports (and the proxy mounts) as before.
-                transport=(None if urllib.request.getproxies()
+                transport=(None if _proxies_from_environment()
                            else _LazyTLSTransport(verify=self._verify, limits=limits)),
                 event_hooks={"response": [_take_location]},
                 # Proxies and CA bundles from the environment are honoured (httpx 0.28 no
