@@ -156,7 +156,7 @@ def test_copied_feedparser_tables_are_still_feedparsers() -> None:
 
     from tui_news import rss_fast
 
-    assert rss_fast._CP1252 == feedparser.html._cp1252
+    assert feedparser.html._cp1252 == rss_fast._CP1252
     assert rss_fast._URIFIXER.pattern == feedparser.urls._urifixer.pattern
     assert rss_fast._URIFIXER.flags == feedparser.urls._urifixer.flags
 

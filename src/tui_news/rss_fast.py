@@ -80,7 +80,7 @@ def _fp_finish(text: str) -> str:
     if text.isascii():
         return text
     # feedparser repairs UTF-8 read as Latin-1, then maps C1 controls to their cp1252 letters.
-    try:
+    try:  # noqa: SIM105  (contextlib.suppress costs a context manager per string)
         text = text.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass

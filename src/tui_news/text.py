@@ -6,8 +6,8 @@ import html
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Literal
 from email.utils import parsedate_to_datetime
+from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -157,8 +157,9 @@ def is_web_url(url: str | None) -> bool:
 
 # An absolute http(s) link that normalize_link would give back unchanged: lowercase scheme and
 # host (no user, no IPv6 brackets), a path, and nothing urljoin or urlsplit would touch (no query,
-# fragment, params, backslash, space or non-ASCII; urljoin leaves an absolute link's dot segments). Most outlet links look like
-# this; tests/test_text.py checks the shortcut against the long way on generated links.
+# fragment, params, backslash, space or non-ASCII; urljoin leaves an absolute link's dot
+# segments as they are). Most outlet links look like this; tests/test_text.py checks the
+# shortcut against the long way on generated links.
 _PLAIN_LINK = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?/[A-Za-z0-9_~%!$&'()*+,=:@/.-]*")
 
 
