@@ -59,6 +59,7 @@ def build(path: Path, n: int) -> Store:
     ids = store.ids(ArticleQuery())
     store.set_read(ids[: len(ids) // 2])
     store.set_starred(ids[::97])
+    store.index_pending()  # as the reader's refresh process leaves it
     return store
 
 

@@ -37,14 +37,21 @@ class CliRefresh:
 
     def refresh(self) -> float:
         """Seconds for one refresh; raises when it fails."""
+        return self._run("refresh")
+
+    def search(self, text: str) -> float:
+        """Seconds for `tui-news articles --search TEXT --limit 50` (it indexes what waits)."""
+        return self._run("articles", "--search", text, "--limit", "50")
+
+    def _run(self, *args: str) -> float:
         cmd = [tui_news_binary(), "--config", str(self.config), "--data-dir", str(self.data),
-               "refresh"]
+               *args]
         t = time.perf_counter()
         out = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=600,
                              stdin=subprocess.DEVNULL)
         elapsed = time.perf_counter() - t
         self.last_summary = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
         if out.returncode != 0:
-            raise RuntimeError(f"tui-news refresh exited {out.returncode}: "
+            raise RuntimeError(f"tui-news {args[0]} exited {out.returncode}: "
                                f"{(out.stderr or out.stdout).strip()[:300]}")
         return elapsed

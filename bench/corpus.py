@@ -313,6 +313,7 @@ def build_cache(db_path: Path, n: int, feeds: list, *, read_fraction: float = 0.
                 store.ingest(urls[(k + 7) % len(urls)], entries[:10])
         ids = store.ids(ArticleQuery())
         store.set_read(ids[int(len(ids) * (1 - read_fraction)):])  # older half read
+        store.index_pending()  # as the reader's refresh process leaves it
     finally:
         store.close()
     return time.perf_counter() - t

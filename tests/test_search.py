@@ -174,6 +174,72 @@ def test_index_follows_update_full_text_and_purge(store: Store) -> None:
     assert remaining == 0
 
 
+def test_new_articles_wait_for_the_index_and_a_search_indexes_them_first(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "cache.sqlite3")
+    s.sync_feeds([NEWS])
+    s.ingest(NEWS.url, [ParsedEntry("a", "Bão vào Đà Nẵng", None, "Mưa lớn", T0),
+                        ParsedEntry("b", "Hà Nội nắng", None, "Khô ráo", T0)])
+    count = s._conn.execute
+    assert s.pending_search()
+    assert count("SELECT count(*) FROM search").fetchone()[0] == 0
+    # Every entry point of a search indexes first: nothing stored is missed.
+    assert s.count(ArticleQuery(search="da nang")) == 1
+    assert not s.pending_search()
+    assert count("SELECT count(*) FROM search_exact").fetchone()[0] == 2
+    s.ingest(NEWS.url, [ParsedEntry("c", "Đà Nẵng đón khách", None, "Du lịch", T0)])
+    assert len(s.page(ArticleQuery(search="Đà Nẵng"), 0, 10)) == 2
+    assert not s.pending_search()
+    s.ingest(NEWS.url, [ParsedEntry("d", "Hải Phòng", None, "Cảng", T0)])
+    assert s.mark_all_read(ArticleQuery(search="hai phong")) == 1
+    # Lists and counts without a search never write.
+    s.ingest(NEWS.url, [ParsedEntry("e", "Huế", None, "Mưa", T0)])
+    s.page(ArticleQuery(), 0, 10)
+    s.counts(["Thời sự"])
+    assert s.pending_search()
+    assert s.index_pending() == 1 and s.index_pending() == 0
+    s.close()
+
+
+def test_what_changes_while_an_article_waits_is_what_gets_indexed(store: Store) -> None:
+    store.ingest(NEWS.url, [ParsedEntry("new", "Hải Phòng nắng", None, "Khô ráo", T0)])
+    new_id = store._conn.execute("SELECT id FROM articles WHERE key = 'new'").fetchone()[0]
+    # Changed text and a full text, both before the article reaches the index.
+    store.ingest(NEWS.url, [ParsedEntry("new", "Quảng Ninh mát", None, "Gió nhẹ", T0)])
+    store.save_full_text(new_id,
+                         FullText(None, None, (Block(BlockKind.PARAGRAPH, "Vịnh Hạ Long"),)))
+    assert store.pending_search()
+    assert store.ids(ArticleQuery(search="quang ninh")) == [new_id]
+    assert store.ids(ArticleQuery(search="ha long")) == [new_id]
+    assert store.ids(ArticleQuery(search="hai phong")) == []
+
+
+def test_a_purged_article_stops_waiting(store: Store) -> None:
+    store.ingest(NEWS.url, [ParsedEntry("old", "Tin cũ", None, "", T0)])
+    assert store.pending_search()
+    store.purge(1, now=datetime.now(UTC) + timedelta(days=5))
+    assert not store.pending_search()
+    assert store.index_pending() == 0
+
+
+def test_a_search_on_a_cache_it_cannot_write_finds_what_is_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    s = Store.open(path)
+    s.sync_feeds([NEWS])
+    s.ingest(NEWS.url, [ParsedEntry("a", "Đà Nẵng", None, "", T0)])
+    s.index_pending()
+    s.ingest(NEWS.url, [ParsedEntry("b", "Đà Nẵng mưa", None, "", T0)])
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock throughout
+    try:
+        s.busy_timeout = 0.2
+        assert s.count(ArticleQuery(search="da nang")) == 1  # no error, the indexed one found
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert s.count(ArticleQuery(search="da nang")) == 2
+    s.close()
+
+
 # --- highlight spans ---------------------------------------------------------------------------
 
 

@@ -114,6 +114,23 @@ def test_migration_from_v1_builds_the_search_index(path: Path) -> None:
     s.close()
 
 
+def test_migration_from_v3_leaves_nothing_waiting_for_the_index(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, 0, 3)
+    conn.execute("INSERT INTO articles (key, title, summary, first_seen, sort_time) "
+                 "VALUES ('old', 'Bão vào Đà Nẵng', 'Mưa lớn', 1, 1)")
+    conn.execute("INSERT INTO search (rowid, title, summary, body) "
+                 "VALUES (1, 'Bao vao Da Nang', 'Mua lon', '')")
+    conn.execute("INSERT INTO search_exact (rowid, words) VALUES (1, 'bão vào đà nẵng mưa lớn')")
+    conn.close()
+    s = Store.open(path)
+    assert s._version() == SCHEMA_VERSION >= 4
+    assert not s.pending_search()
+    assert s.count(ArticleQuery(search="Đà Nẵng")) == 1
+    s.close()
+
+
 # --- ingest and state -------------------------------------------------------------------------
 
 

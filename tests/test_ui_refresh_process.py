@@ -87,3 +87,23 @@ async def test_the_child_runs_niced_in_the_readers_session(tmp_path: Path, site:
     # a process group of its own (the terminal's Ctrl-C is not for it).
     assert session == os.getsid(0)
     assert group == pid != os.getpgid(0)
+
+
+async def test_the_child_indexes_the_new_articles_for_search_after_its_summary(
+        tmp_path: Path, site: Site) -> None:
+    # The summary comes back as soon as the articles are stored; the child then puts them into
+    # the search indexes on its own, so the reader's next search has nothing left to index.
+    import asyncio
+
+    site.add_file("/feed.xml", "feeds/sontay-feed.xml")
+    db = tmp_path / "cache.sqlite"
+    summary = await run_refresh_process(_config(tmp_path, site, "/feed.xml"), db)
+    assert summary.results[0].new > 0
+    with Store.open(db) as store:
+        for _ in range(200):  # up to 10 s for the child to get there
+            if not store.pending_search():
+                break
+            await asyncio.sleep(0.05)
+        assert not store.pending_search()
+        indexed = store._conn.execute("SELECT count(*) FROM search").fetchone()[0]
+        assert indexed == store._conn.execute("SELECT count(*) FROM articles").fetchone()[0] > 0

@@ -6,6 +6,7 @@ store_schema.py, query parsing for search in search.py.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -217,13 +218,9 @@ class Store(CacheFile):
                     ids.update(conn.execute(
                         f"SELECT key, id FROM articles WHERE key IN ({_marks(len(chunk))})",
                         chunk).fetchall())
-                texts = [(ids[e.key], *entry_search_text(e.title, e.summary))
-                         for e in fresh]
-                conn.executemany(
-                    "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, '')",
-                    [(i, title, summary) for i, title, summary, _ in texts])
-                conn.executemany("INSERT INTO search_exact (rowid, words) VALUES (?, ?)",
-                                 [(i, words) for i, _, _, words in texts])
+                # Searchable once index_pending() has run (the next search runs it first).
+                conn.executemany("INSERT INTO search_pending (article_id) VALUES (?)",
+                                 [(ids[e.key],) for e in fresh])
             for key, row in known.items():
                 ids[key] = int(row[0])
                 entry = unique[key]
@@ -231,6 +228,54 @@ class Store(CacheFile):
             conn.executemany("INSERT OR IGNORE INTO article_feeds (article_id, feed_id) "
                              "VALUES (?, ?)", [(ids[k], fid) for k in keys])
         return len(fresh)
+
+    # --- the search indexes --------------------------------------------------------------------
+    @guarded
+    def index_pending(self, *, chunk: int = 500) -> int:
+        """Put the articles stored since the last call into the search indexes; how many.
+
+        One short transaction per `chunk` articles (about 45 ms), so a reader's own writes get
+        in between. Safe to run from two processes at once: each takes what is still waiting
+        inside its transaction.
+        """
+        done = 0
+        while True:
+            with self._write() as conn:
+                rows = conn.execute(
+                    "SELECT p.article_id, a.title, a.summary, f.json FROM search_pending p "
+                    "JOIN articles a ON a.id = p.article_id "
+                    "LEFT JOIN full_texts f ON f.article_id = p.article_id "
+                    "ORDER BY p.article_id LIMIT ?", (chunk,)).fetchall()
+                if not rows:
+                    return done
+                texts = []
+                for article_id, title, summary, raw in rows:
+                    folded_title, folded_summary, words = entry_search_text(title, summary)
+                    body = full_text_index(full_text_from_json(raw)) if raw else ""
+                    texts.append((article_id, folded_title, folded_summary, body, words))
+                conn.executemany(
+                    "INSERT INTO search (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                    [t[:4] for t in texts])
+                conn.executemany("INSERT INTO search_exact (rowid, words) VALUES (?, ?)",
+                                 [(t[0], t[4]) for t in texts])
+                conn.executemany("DELETE FROM search_pending WHERE article_id = ?",
+                                 [(t[0],) for t in texts])
+            done += len(rows)
+
+    def pending_search(self) -> bool:
+        """True when some stored articles are not in the search indexes yet."""
+        return self._conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None
+
+    def _searchable(self) -> None:
+        """Index what is waiting before a search, so that it finds every stored article.
+
+        A cache that cannot be written (read-only, locked past the busy timeout) is searched
+        as it is.
+        """
+        if self._conn.in_transaction or not self.pending_search():
+            return
+        with contextlib.suppress(StoreError):
+            self.index_pending()
 
     @staticmethod
     def _update_known(conn: sqlite3.Connection, row: Sequence[Any], entry: ParsedEntry,
@@ -261,6 +306,7 @@ class Store(CacheFile):
         terms = parse_query(query.search)
         params: list[Any] = []
         if terms:
+            self._searchable()
             where = ["search MATCH ?"]
             params.append(fts_expression(terms))
             if query.category is not None:

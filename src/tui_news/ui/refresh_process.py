@@ -78,6 +78,11 @@ async def run_refresh_process(config: Config, db_path: Path, *,
                 summary = _summary(message["summary"])
             elif "error" in message:
                 error = str(message["error"])
+        if summary is not None:
+            # The child goes on to index the new articles for search, which the reader need
+            # not wait for (Store.index_pending; a search meanwhile indexes what is left).
+            _reap_later(proc, stderr_task)
+            return summary
         status = await proc.wait()
     except BaseException:  # cancelled (the reader quits): the child stops too
         if proc.returncode is None:
@@ -85,12 +90,24 @@ async def run_refresh_process(config: Config, db_path: Path, *,
         stderr_task.cancel()
         raise
     stderr = (await stderr_task).decode("utf-8", "replace")
-    if summary is not None:
-        return summary
     if error is None:
         last = stderr.strip().splitlines()[-1:] or [f"exit status {status}"]
         error = f"refresh process failed: {last[0][:STDERR_TAIL]}"
     raise RefreshProcessError(error)
+
+
+_reaping: set[asyncio.Future[Any]] = set()  # strong references until each child has exited
+
+
+def _reap_later(proc: asyncio.subprocess.Process, stderr_task: asyncio.Future[bytes]) -> None:
+    async def reap() -> None:
+        with contextlib.suppress(Exception):
+            await proc.wait()
+            await stderr_task
+
+    task = asyncio.ensure_future(reap())
+    _reaping.add(task)
+    task.add_done_callback(_reaping.discard)
 
 
 def _summary(data: dict[str, Any]) -> RefreshSummary:
@@ -136,7 +153,31 @@ def child_main() -> int:
                     for r in summary.results],
         "weather_error": summary.weather_error,
     }})
+    sys.stdout.close()  # the reader has all it waits for; what follows is upkeep
+    if any(r.new for r in summary.results):
+        try:
+            _index_for_search(request["db_path"])
+        except KeyboardInterrupt:  # stopped: what is not indexed yet waits for the next search
+            return 130
     return 0
+
+
+def _index_for_search(db_path: Path) -> None:
+    """Index the refresh's new articles for search (see Store.index_pending)."""
+    from tui_news.store import CacheMovedAside, Store, StoreError
+
+    try:
+        store = Store.open(db_path)
+    except CacheMovedAside as moved:  # damaged since: the new, empty cache has nothing waiting
+        moved.store.close()
+        return
+    except StoreError:
+        return
+    try:
+        with contextlib.suppress(StoreError):
+            store.index_pending()
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":
