@@ -37,9 +37,10 @@ class StoreWriter:
     # reader's own writes (read marks) never wait long behind the refresh.
     BATCH_ARTICLES = 250
     BATCH_JOBS = 16
-    # After HOLD seconds of transactions back to back, the lock stays free for PAUSE seconds.
+    # After HOLD seconds of transactions back to back, the lock stays free for PAUSE seconds:
+    # long enough for a writer polling every millisecond (Store._begin) to get in.
     HOLD = 0.04
-    PAUSE = 0.005
+    PAUSE = 0.002
 
     def __init__(self, store: Store) -> None:
         self.store = store
