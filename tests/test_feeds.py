@@ -240,6 +240,35 @@ def test_leads_without_droppable_markup_skip_the_stripping_alike(
     assert quick == [html_text.html_to_text(f, limit=200) for f in fragments]
 
 
+def test_the_picture_lead_shortcut_gives_what_lxml_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `<a href…><img src…></a></br>text`, the lead of most outlets, is read without lxml; the
+    # text must be what lxml gives, for every variant of the markup around it.
+    import random
+
+    from tui_news import html_text
+
+    links = ['<a href="https://h.vn/a.html">', "<a href='x'>", '<a href="x" title="a > b">',
+             "<a>", '<a href="x><img src=">', '<A HREF="x">', '<a href="x"\n class="c">', ""]
+    images = ['<img src="https://h.vn/i.jpg?w=1&amp;h=2">', '<img src="i.jpg"/>', "<img>",
+              '<img src="i.jpg" alt="">', '<img src="a"b">', '<img src="x" / >', ""]
+    ends = ["</a>", "</A>", "", "</a >"]
+    breaks = ["</br>", "<br>", "<br/>", "<br />", "<BR>", '<br class="x">', "", "</br></br>"]
+    texts = ["Hà Nội mưa lớn", "  hai  dòng\nmới ", "", " ", "a\rb", "a\x00b", "a\x0bb",
+             "x\u00a0y", "tab\tz", "e\u0301", "\u2028", "a > b", "1 < 2", "AT&T", "&amp;"]
+    rng = random.Random(13)
+
+    def pick(options: list[str]) -> str:  # the first, the common shape, half of the time
+        return options[0] if rng.random() < 0.5 else rng.choice(options)
+
+    leads = [pick(links) + pick(images) + pick(ends) + pick(breaks)
+             + "".join(pick(texts) for _ in range(rng.randrange(4))) for _ in range(4000)]
+    quick = [html_text.html_to_text(lead, limit=60) for lead in leads]
+    taken = sum(html_text._PICTURE_LEAD.fullmatch(lead) is not None for lead in leads)
+    monkeypatch.setattr(html_text, "_PICTURE_LEAD", re.compile(r"(?!)"))  # never matches
+    assert quick == [html_text.html_to_text(lead, limit=60) for lead in leads]
+    assert taken > 500
+
+
 def test_real_summaries_from_17_outlets() -> None:
     """Every real description of 03b becomes tag-free NFC text without its related-links list."""
     items = json.loads((FIXTURES / "03b_press-scanning_17outlets_2026-08-23__new_items_detail.json")

@@ -193,7 +193,7 @@ def _parse(body: bytes, url: str, *, now: datetime | None,
     if not isinstance(body, bytes | bytearray | memoryview):
         raise FeedError("not a feed (no bytes)")
     data = bytes(body)
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the body
         raise FeedError("not a feed (empty body)")
     data = _cap_items(_defuse_authors(data))
     simple = read_plain_rss(data) if content_type is None else None
