@@ -107,3 +107,24 @@ async def test_the_child_indexes_the_new_articles_for_search_after_its_summary(
         assert not store.pending_search()
         indexed = store._conn.execute("SELECT count(*) FROM search").fetchone()[0]
         assert indexed == store._conn.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
+
+
+async def test_articles_a_cron_refresh_left_waiting_are_indexed_by_the_readers_next_child(
+        tmp_path: Path, site: Site) -> None:
+    import asyncio
+
+    from tui_news.refresh import run_refresh
+
+    site.add_file("/feed.xml", "feeds/sontay-feed.xml")
+    db = tmp_path / "cache.sqlite"
+    config = _config(tmp_path, site, "/feed.xml")
+    await asyncio.to_thread(run_refresh, config, db, weather=False)  # `tui-news refresh`
+    with Store.open(db) as store:
+        assert store.pending_search()
+    await run_refresh_process(config, db, categories=set(), weather=True)  # nothing new
+    with Store.open(db) as store:
+        for _ in range(200):
+            if not store.pending_search():
+                break
+            await asyncio.sleep(0.05)
+        assert not store.pending_search()

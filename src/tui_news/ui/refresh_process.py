@@ -154,11 +154,11 @@ def child_main() -> int:
         "weather_error": summary.weather_error,
     }})
     sys.stdout.close()  # the reader has all it waits for; what follows is upkeep
-    if any(r.new for r in summary.results):
-        try:
-            _index_for_search(request["db_path"])
-        except KeyboardInterrupt:  # stopped: what is not indexed yet waits for the next search
-            return 130
+    try:
+        # This refresh's new articles, and any a `tui-news refresh` from cron left waiting.
+        _index_for_search(request["db_path"])
+    except KeyboardInterrupt:  # stopped: what is not indexed yet waits for the next search
+        return 130
     return 0
 
 
