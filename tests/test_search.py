@@ -221,6 +221,19 @@ def test_a_purged_article_stops_waiting(store: Store) -> None:
     assert store.index_pending() == 0
 
 
+def test_a_waiting_id_whose_article_is_gone_stops_waiting(store: Store) -> None:
+    # Deleted by another tool with foreign keys off: no article to index, and it must not keep
+    # every later search taking the write lock to look for it.
+    store.index_pending()
+    store._conn.execute("PRAGMA foreign_keys = OFF")
+    store.ingest(NEWS.url, [ParsedEntry("gone", "Tin bị xoá", None, "", T0)])
+    store._conn.execute("DELETE FROM articles WHERE key = 'gone'")
+    store._conn.execute("PRAGMA foreign_keys = ON")
+    assert store.pending_search()
+    assert store.index_pending() == 0
+    assert not store.pending_search()
+
+
 def test_a_search_on_a_cache_it_cannot_write_finds_what_is_indexed(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     s = Store.open(path)

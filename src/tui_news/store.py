@@ -243,13 +243,15 @@ class Store(CacheFile):
             with self._write() as conn:
                 rows = conn.execute(
                     "SELECT p.article_id, a.title, a.summary, f.json FROM search_pending p "
-                    "JOIN articles a ON a.id = p.article_id "
+                    "LEFT JOIN articles a ON a.id = p.article_id "
                     "LEFT JOIN full_texts f ON f.article_id = p.article_id "
                     "ORDER BY p.article_id LIMIT ?", (chunk,)).fetchall()
                 if not rows:
                     return done
                 texts = []
                 for article_id, title, summary, raw in rows:
+                    if title is None:  # deleted behind the foreign key's back: nothing to index
+                        continue
                     folded_title, folded_summary, words = entry_search_text(title, summary)
                     body = full_text_index(full_text_from_json(raw)) if raw else ""
                     texts.append((article_id, folded_title, folded_summary, body, words))
@@ -259,8 +261,8 @@ class Store(CacheFile):
                 conn.executemany("INSERT INTO search_exact (rowid, words) VALUES (?, ?)",
                                  [(t[0], t[4]) for t in texts])
                 conn.executemany("DELETE FROM search_pending WHERE article_id = ?",
-                                 [(t[0],) for t in texts])
-            done += len(rows)
+                                 [(r[0],) for r in rows])
+            done += len(texts)
 
     def pending_search(self) -> bool:
         """True when some stored articles are not in the search indexes yet."""
