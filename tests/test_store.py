@@ -96,12 +96,18 @@ def test_newer_schema_is_refused_and_kept(path: Path) -> None:
     assert not list(path.parent.glob("*.corrupt-*"))
 
 
-def test_migration_from_v1_builds_the_search_index(path: Path) -> None:
+def _old_cache(path: Path, version: int) -> sqlite3.Connection:
+    """A cache at schema `version` holding one article (id 1), as an older tui-news left it."""
     path.parent.mkdir(parents=True)
     conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, 0, 1)
+    migrate(conn, 0, version)
     conn.execute("INSERT INTO articles (key, title, summary, first_seen, sort_time) "
                  "VALUES ('old', 'Bão vào Đà Nẵng', 'Mưa lớn', 1, 1)")
+    return conn
+
+
+def test_migration_from_v1_builds_the_search_index(path: Path) -> None:
+    conn = _old_cache(path, 1)
     conn.execute("INSERT INTO full_texts (article_id, json) VALUES (1, ?)",
                  ('{"title": null, "published": null, "blocks": [["paragraph", "Cây đổ"]]}',))
     conn.close()
@@ -115,11 +121,7 @@ def test_migration_from_v1_builds_the_search_index(path: Path) -> None:
 
 
 def test_migration_from_v3_leaves_nothing_waiting_for_the_index(path: Path) -> None:
-    path.parent.mkdir(parents=True)
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, 0, 3)
-    conn.execute("INSERT INTO articles (key, title, summary, first_seen, sort_time) "
-                 "VALUES ('old', 'Bão vào Đà Nẵng', 'Mưa lớn', 1, 1)")
+    conn = _old_cache(path, 3)
     conn.execute("INSERT INTO search (rowid, title, summary, body) "
                  "VALUES (1, 'Bao vao Da Nang', 'Mua lon', '')")
     conn.execute("INSERT INTO search_exact (rowid, words) VALUES (1, 'bão vào đà nẵng mưa lớn')")
