@@ -602,13 +602,3 @@ class _Broken:
     summary = ""
     published = None
     author = None
-
-
-def test_bulk_settings_are_put_back(store: Store) -> None:
-    conn = store._conn  # noqa: SLF001
-    before = conn.execute("PRAGMA cache_size").fetchone()[0]
-    with store.bulk():
-        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -65536
-        store.ingest(NEWS.url, [entry(f"k{i}", f"Tin {i}") for i in range(300)])
-    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
-    assert store.count(ArticleQuery()) == 300

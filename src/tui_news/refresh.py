@@ -28,8 +28,8 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
                         now: datetime | None = None) -> tuple[FeedResult, ...]:
     """Refresh `feeds` concurrently (the Fetcher bounds concurrency globally and per host).
 
-    Every store write goes through one writer thread (see StoreWriter), with the store's settings
-    for bulk writing; `store` is not used by this thread until the function returns.
+    Every store write goes through one writer thread (see StoreWriter); `store` is not used by
+    this thread until the function returns.
     """
     done = 0
     total = len(feeds)
@@ -44,14 +44,13 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
             progress(done, total, result)
         return result
 
-    with store.bulk():
-        writer = StoreWriter(store)
-        try:
-            results = await asyncio.gather(*(one(writer, f) for f in feeds))
-        except BaseException:  # cancelled, Ctrl-C: the feeds not yet stored are refreshed next time
-            writer.close(abandon=True)
-            raise
-        writer.close()
+    writer = StoreWriter(store)
+    try:
+        results = await asyncio.gather(*(one(writer, f) for f in feeds))
+    except BaseException:  # cancelled, Ctrl-C: the feeds not yet stored are refreshed next time
+        writer.close(abandon=True)
+        raise
+    writer.close()
     return tuple(results)
 
 
@@ -81,7 +80,7 @@ async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fe
                           last_modified=response.last_modified, body_hash=body_hash,
                           fetched_at=now)
         return FeedResult(feed.url, "unchanged")
-    pool.start()  # all workers at once, importing feedparser while the other requests run
+    pool.start()  # all workers at once, importing lxml while the other requests run
     try:
         parsed = await pool.parse(response.body, response.url)
     except FeedError as exc:

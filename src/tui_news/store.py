@@ -185,9 +185,9 @@ class Store(CacheFile):
         link every entry to the feed. Never touches read/starred. Returns the number of new
         articles. One transaction per call.
 
-        Set-wise: one lookup of the known keys, then executemany for the new rows and both
-        search indexes (row-by-row statements cost about three times as much). New articles get
-        their ids in feed order, as they did one by one.
+        Set-wise: one lookup of the known keys, then executemany for the new rows (row-by-row
+        statements cost about three times as much). New articles get their ids in feed order,
+        as they did one by one, and wait for the search indexes (index_pending).
         """
         seen = _epoch(seen_at or datetime.now(UTC))
         unique: dict[str, ParsedEntry] = {}
@@ -304,7 +304,10 @@ class Store(CacheFile):
 
     # --- lists -------------------------------------------------------------------------------
     def _select(self, query: ArticleQuery, *, ranked: bool = True) -> tuple[str, list[Any]]:
-        """SQL selecting the ids of `query` in list order (or unordered when not `ranked`)."""
+        """SQL selecting the ids of `query` in list order (or unordered when not `ranked`).
+
+        A search first indexes the articles that wait for it (_searchable), so that every
+        entry point of a search finds every stored article."""
         terms = parse_query(query.search)
         params: list[Any] = []
         if terms:

@@ -309,8 +309,8 @@ class CacheFile:
         A write that takes the whole transaction with it raises BatchLost: then nothing of the
         batch was written, and the caller may try its writes again one by one.
 
-        For the refresh's writer thread: one commit (and one flush of the search index) for
-        several feeds instead of one each. Not re-entrant.
+        For the refresh's writer thread: one commit for several feeds instead of one each. Not
+        re-entrant.
         """
         conn = self._conn
         try:
@@ -332,25 +332,6 @@ class CacheFile:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             raise self._error(exc) from exc
-
-    @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
-        """A 64 MiB page cache for a stream of write transactions (a refresh), put back after.
-
-        The search indexes' pages are rewritten by transaction after transaction: kept in memory
-        they are read once. Ingest of a cold 200-feed refresh: 1.62 → 1.54 s. (Fewer WAL
-        checkpoints would gain as much again, but leave a large WAL for the reader's next
-        commit to copy on the UI thread.) The connection must not be in use by another thread
-        on entry or exit.
-        """
-        conn = self._conn
-        cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
-        conn.execute("PRAGMA cache_size = -65536")
-        try:
-            yield
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute(f"PRAGMA cache_size = {cache:d}")
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
