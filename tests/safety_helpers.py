@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui_news.text import redact_url
+from tui_news.links import redact_url
 
 # What must never be stored or printed (SAFETY.md rule 1): C0 but \n \t, DEL, C1, bidi
 # overrides/isolates, lone surrogates.

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tui_news.dates import VIETNAM
 from tui_news.extract import ExtractError, extract_article, parse_page_date
 from tui_news.models import Block, BlockKind, FullText
-from tui_news.text import VIETNAM, clean
+from tui_news.text import clean
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_HTML = FIXTURES / "seed" / "sontay-article.html"

@@ -13,9 +13,10 @@ from typing import TextIO
 
 from tui_news import __version__, paths
 from tui_news.config import Config, ConfigError, load_config
+from tui_news.links import redact_url
 from tui_news.models import Article, ArticleQuery, FeedResult
 from tui_news.store import CacheMovedAside, Store, StoreError
-from tui_news.text import clean, redact_url
+from tui_news.text import clean
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

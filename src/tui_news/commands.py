@@ -20,12 +20,13 @@ from tui_news.cli import (
     query_from_args,
     write_json_array,
 )
+from tui_news.dates import relative_time
 from tui_news.i18n import label
+from tui_news.links import redact_url
 from tui_news.models import Article, ArticleQuery, FeedResult
 from tui_news.progress import ProgressLine
 from tui_news.render import article_document, plain_text
 from tui_news.store import Store
-from tui_news.text import redact_url, relative_time
 
 PAGE = 500
 

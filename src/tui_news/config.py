@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui_news import __version__
 from tui_news.catalogue import DEFAULT_CITIES, DEFAULT_FEEDS
+from tui_news.links import is_web_url, redact_url
 from tui_news.models import City, FeedConfig
-from tui_news.text import clean, is_web_url, redact_url
+from tui_news.text import clean
 
 DEFAULT_WEATHER_URL = "https://api.open-meteo.com/v1/forecast"
 DEFAULT_USER_AGENT = f"tui-news/{__version__}"

@@ -27,8 +27,9 @@ from tui_news.extract_sites import (
     text_of,
     walk,
 )
+from tui_news.links import normalize_link
 from tui_news.models import Block, BlockKind, FullText
-from tui_news.text import clean, fold, normalize_link, strip_outlet_prefix
+from tui_news.text import clean, fold, strip_outlet_prefix
 
 __all__ = ["ExtractError", "extract_article", "parse_page_date"]
 

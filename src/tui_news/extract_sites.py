@@ -12,8 +12,10 @@ from typing import Any
 
 from lxml import html as lhtml
 
+from tui_news.dates import VIETNAM, parse_date
+from tui_news.links import normalize_link
 from tui_news.models import BlockKind
-from tui_news.text import VIETNAM, clean, normalize_link, parse_date
+from tui_news.text import clean
 
 
 @dataclass(frozen=True)

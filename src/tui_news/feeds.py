@@ -17,16 +17,11 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tui_news.dates import parse_date
+from tui_news.links import normalize_link
 from tui_news.models import ParsedEntry, ParsedFeed
 from tui_news.rss_fast import read_plain_rss
-from tui_news.text import (
-    clean,
-    normalize_link,
-    parse_date,
-    strip_outlet_prefix,
-    truncate,
-    unescape_clean,
-)
+from tui_news.text import clean, strip_outlet_prefix, truncate, unescape_clean
 
 if TYPE_CHECKING:
     import concurrent.futures

@@ -25,7 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from tui_news.text import clean, is_web_url, redact_url
+from tui_news.links import is_web_url, redact_url
+from tui_news.text import clean
 
 __all__ = ["DEFAULT_WARM_UP", "FetchError", "Fetcher", "Response"]
 

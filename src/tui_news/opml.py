@@ -12,8 +12,9 @@ import tomlkit
 from lxml import etree
 
 from tui_news.config import MAX_URL_LENGTH, Config
+from tui_news.links import is_web_url
 from tui_news.models import FeedConfig
-from tui_news.text import clean, is_web_url
+from tui_news.text import clean
 
 MAX_OPML_BYTES = 10 << 20
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from tui_news.dates import date_line
 from tui_news.i18n import label
 from tui_news.models import Article, BlockKind, FullText
-from tui_news.text import date_line, strip_outlet_prefix
+from tui_news.text import strip_outlet_prefix
 
 
 @dataclass(frozen=True)

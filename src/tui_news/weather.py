@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tui_news.dates import relative_time
 from tui_news.fetch import FetchError
 from tui_news.models import City, Weather
 from tui_news.store import StoreError
-from tui_news.text import clean, relative_time
+from tui_news.text import clean
 
 if TYPE_CHECKING:
     from tui_news.config import Config

@@ -25,8 +25,8 @@ from textual.widgets import Input
 
 from tui_news.config import Config
 from tui_news.i18n import label
+from tui_news.links import is_web_url
 from tui_news.models import Article, ArticleQuery, FullText
-from tui_news.text import is_web_url
 from tui_news.ui.display import safe_line
 from tui_news.ui.keys import reader_bindings
 from tui_news.ui.screens.background import BackgroundWork

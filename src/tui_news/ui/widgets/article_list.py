@@ -21,9 +21,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_news.dates import relative_time
 from tui_news.i18n import label
 from tui_news.models import Article
-from tui_news.text import relative_time
 from tui_news.ui.display import match_spans, safe_line
 
 LINES_PER_ARTICLE = 2
