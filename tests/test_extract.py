@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from shared_data import shared_path
 
 from tui_news.dates import VIETNAM
 from tui_news.extract import ExtractError, extract_article, parse_page_date
@@ -18,10 +19,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEED_HTML = FIXTURES / "seed" / "sontay-article.html"
 SEED_TXT = FIXTURES / "seed" / "sontay-article.txt"
 SEED_URL = "http://127.0.0.1:8000/tin-tuc/son-tay-quan-tam-day-manh-phong-trao.html"
-VNE_HTML = FIXTURES / "articles" / "vnexpress_article.html"
 VNE_URL = "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
-BCP_HTML = FIXTURES / "articles" / "baochinhphu_article.html"
 BCP_URL = "https://baochinhphu.vn/chinh-sach-moi-co-hieu-luc-tu-thang-3-2026-102260228093004191.htm"
+
+
+def vne_page() -> bytes:
+    return shared_path("fixtures", "articles", "vnexpress_article.html").read_bytes()
+
+
+def bcp_page() -> bytes:
+    return shared_path("fixtures", "articles", "baochinhphu_article.html").read_bytes()
+
 
 SEED_CAPTIONS = [
     "Bệnh viện Quân y 105 duy trì tuần tra đảm bảo an ninh trật tự",
@@ -137,7 +145,7 @@ def test_seed_via_trafilatura_when_no_container_is_obvious() -> None:
 
 @pytest.fixture(scope="module")
 def vne() -> FullText:
-    return timed(VNE_HTML.read_bytes(), VNE_URL, "vnexpress (site rule)")
+    return timed(vne_page(), VNE_URL, "vnexpress (site rule)")
 
 
 def test_vnexpress_title_sapo_date(vne: FullText) -> None:
@@ -184,7 +192,7 @@ def test_vnexpress_page_order_and_links(vne: FullText) -> None:
 
 
 def test_vnexpress_page_on_an_unknown_host_takes_the_generic_path(vne: FullText) -> None:
-    ft = timed(VNE_HTML.read_bytes(), "https://mirror.example.org/a.html", "vnexpress (generic)")
+    ft = timed(vne_page(), "https://mirror.example.org/a.html", "vnexpress (generic)")
     assert texts(ft, BlockKind.PARAGRAPH) == texts(vne, BlockKind.PARAGRAPH)
     assert texts(ft, BlockKind.CAPTION) == texts(vne, BlockKind.CAPTION)
     assert ft.lead == vne.lead
@@ -196,7 +204,7 @@ def test_vnexpress_page_on_an_unknown_host_takes_the_generic_path(vne: FullText)
 
 @pytest.fixture(scope="module")
 def bcp() -> FullText:
-    return timed(BCP_HTML.read_bytes(), BCP_URL, "baochinhphu (site rule)")
+    return timed(bcp_page(), BCP_URL, "baochinhphu (site rule)")
 
 
 def test_baochinhphu_title_sapo_date(bcp: FullText) -> None:
@@ -234,7 +242,7 @@ def test_baochinhphu_body_without_related_boxes(bcp: FullText) -> None:
 
 
 def test_baochinhphu_page_on_an_unknown_host_keeps_related_boxes_out() -> None:
-    ft = timed(BCP_HTML.read_bytes(), "https://mirror.example.org/b.html", "baochinhphu (generic)")
+    ft = timed(bcp_page(), "https://mirror.example.org/b.html", "baochinhphu (generic)")
     assert "Tham khảo thêm" not in all_text(ft)
     assert ft.lead is not None and ft.lead.startswith("Tháng 3/2026")
     assert ft.published == datetime(2026, 3, 1, 9, 51, tzinfo=VIETNAM)

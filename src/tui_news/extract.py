@@ -11,22 +11,9 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lhtml
 
-from tui_news.extract_sites import (
-    RawBlock,
-    SiteRule,
-    caption_text,
-    first,
-    is_upper,
-    json_ld,
-    ld_text,
-    metas_of,
-    parse_page_date,
-    prune,
-    related_phrase,
-    rule_for,
-    text_of,
-    walk,
-)
+from tui_news.extract_meta import first, json_ld, ld_text, metas_of, parse_page_date, text_of
+from tui_news.extract_sites import SiteRule, rule_for
+from tui_news.extract_walk import RawBlock, caption_text, is_upper, prune, related_phrase, walk
 from tui_news.links import normalize_link
 from tui_news.models import Block, BlockKind, FullText
 from tui_news.text import clean, fold, strip_outlet_prefix
