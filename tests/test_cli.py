@@ -308,12 +308,14 @@ def test_corrupted_cache_is_moved_aside(cli: Cli) -> None:
 
 def test_an_internal_error_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     # A bug cannot be produced on purpose through real input, so one command is made to fail.
-    from tui_news import commands
+    from dataclasses import replace
+
+    from tui_news.commands import COMMANDS
 
     def broken(ctx: object, args: object) -> int:
         raise RuntimeError("boom\x1b[2J")
 
-    monkeypatch.setattr(commands, "cmd_feeds", broken)
+    monkeypatch.setitem(COMMANDS, "feeds", replace(COMMANDS["feeds"], run=broken))
     run = cli("feeds")
     assert run.status == 1
     assert run.err == ("tui-news: internal error: RuntimeError: boom "

@@ -12,7 +12,7 @@ from textual.theme import Theme
 
 from tui_news.config import Config
 from tui_news.store import CacheMovedAside, Store, StoreError
-from tui_news.ui.commands import ReaderCommands
+from tui_news.ui.palette import ReaderCommands
 from tui_news.ui.screens.main import MainScreen
 
 

@@ -1,0 +1,149 @@
+"""The commands that read and change articles: `articles`, `show`, `mark`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from tui_news.commands.context import EXIT_OK, EXIT_USAGE, Command, CommandError, Context
+from tui_news.commands.output import article_json, write_json_array
+from tui_news.dates import relative_time
+from tui_news.models import Article, ArticleQuery
+from tui_news.store import Store
+
+PAGE = 500
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def articles_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--category", metavar="NAME")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--starred", action="store_true", help="only saved articles")
+    p.add_argument("--search", metavar="TEXT", help="search; diacritics optional")
+    p.add_argument("--limit", type=_positive_int, metavar="N", help="at most N articles")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+
+def query_from_args(args: argparse.Namespace) -> ArticleQuery:
+    return ArticleQuery(
+        category=args.category,
+        unread_only=args.unread,
+        starred_only=args.starred,
+        search=args.search,
+    )
+
+
+def iter_query(store: Store, query: ArticleQuery, limit: int) -> Iterator[Article]:
+    """Articles of `query` page by page, so a huge cache is never loaded whole."""
+    offset = 0
+    while offset < limit:
+        batch = store.page(query, offset, min(PAGE, limit - offset))
+        yield from batch
+        if len(batch) < PAGE:
+            return
+        offset += len(batch)
+
+
+def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
+    query = query_from_args(args)
+    if query.category and query.category not in ctx.config.categories:
+        raise CommandError(
+            f"unknown category {query.category!r}; categories: " + ", ".join(ctx.config.categories),
+            EXIT_USAGE,
+        )
+    store = ctx.open_store()
+    try:
+        limit = args.limit or (10**9 if args.json else 50)
+        if args.json:
+            write_json_array(
+                (article_json(a, ctx.config) for a in iter_query(store, query, limit)), sys.stdout
+            )
+            return EXIT_OK
+        now = datetime.now(UTC)
+        for article in store.page(query, 0, limit):
+            marker = " " if article.read else "●"
+            star = "★" if article.starred else " "
+            when = relative_time(article.sort_time, now, lang=ctx.lang, tz=ctx.config.tz)
+            print(
+                f"{article.id:>7} {marker}{star} {when:<14} {article.feed_title[:20]:<20} "
+                f"{article.title}"
+            )
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def show_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", type=int)
+    p.add_argument(
+        "--full", action="store_true", help="fetch the full text first if it is not cached"
+    )
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    from tui_news.render import article_document, plain_text
+
+    store = ctx.open_store()
+    try:
+        article = store.article(args.id)
+        if article is None:
+            raise CommandError(f"no article with id {args.id}")
+        full = store.full_text(article.id)
+    finally:
+        store.close()
+    if args.full and full is None:
+        if ctx.offline:
+            print(
+                "tui-news: --offline: the full text is not cached; showing the summary",
+                file=sys.stderr,
+            )
+        else:
+            from tui_news.fulltext import FullTextError, fetch_full_text
+
+            try:
+                full = fetch_full_text(ctx.config, ctx.db_path, article.id)
+            except FullTextError as exc:
+                print(f"tui-news: {exc}; showing the summary", file=sys.stderr)
+    parts = article_document(article, full, lang=ctx.lang, tz=ctx.config.tz, notes=False)
+    sys.stdout.write(plain_text(parts))
+    return EXIT_OK
+
+
+def mark_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    group = p.add_mutually_exclusive_group(required=True)
+    for flag in ("--read", "--unread", "--star", "--unstar"):
+        group.add_argument(flag, dest="state", action="store_const", const=flag[2:])
+
+
+def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.open_store()
+    try:
+        ids = list(dict.fromkeys(args.ids))
+        known = {a.id for a in store.articles(ids)}
+        missing = [i for i in ids if i not in known]
+        if known:
+            if args.state in ("read", "unread"):
+                store.set_read(known, args.state == "read")
+            else:
+                store.set_starred(known, args.state == "star")
+        if missing:
+            raise CommandError("no article with id " + ", ".join(map(str, missing)))
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+ARTICLES = Command(
+    "articles", "list cached articles, newest first", cmd_articles, articles_arguments
+)
+SHOW = Command("show", "print one article as plain text", cmd_show, show_arguments)
+MARK = Command("mark", "change article state", cmd_mark, mark_arguments)
