@@ -120,3 +120,35 @@ def test_dates_for_people() -> None:
     assert relative_time(now - timedelta(days=3), now) == "3 ngày trước"
     assert relative_time(now - timedelta(days=30), now) == "29/10/2026"
     assert relative_time(now - timedelta(minutes=5), now, lang="en") == "5 min ago"
+
+
+@pytest.mark.parametrize(
+    ("zone", "hours"),
+    [
+        ("CET", 1),
+        ("CEST", 2),
+        ("MET", 1),
+        ("MEST", 2),
+        ("IST", 5.5),
+        ("AT", -4),
+        ("ET", -5),
+        ("CT", -6),
+        ("MT", -7),
+        ("PT", -8),
+        ("EST", -5),
+        ("PDT", -7),
+        ("GMT", 0),
+        ("ICT", 7),
+        ("JST", 9),
+        ("cet", 1),
+    ],
+)
+def test_zone_names_outside_the_email_modules_list(zone: str, hours: float) -> None:
+    value = parse_date(f"Sat, 22 Aug 2026 10:00:00 {zone}", now=NOW)
+    assert value == datetime(2026, 8, 22, 10, 0, tzinfo=timezone(timedelta(hours=hours)))
+    assert value is not None and value.utcoffset() == timedelta(hours=hours)
+
+
+def test_an_unknown_zone_name_or_none_is_still_vietnam_time() -> None:
+    for raw in ("Sat, 22 Aug 2026 10:00:00 XYZT", "Sat, 22 Aug 2026 10:00:00"):
+        assert parse_date(raw, now=NOW) == datetime(2026, 8, 22, 10, 0, tzinfo=ICT)

@@ -311,11 +311,94 @@ def test_links(link: str, expected: str | None) -> None:
     assert e.link == expected
 
 
-def test_items_without_guid_or_link_are_skipped_and_link_is_key() -> None:
-    body = rss(item(None, title="không có gì") + item(None, title="js", link="javascript:x")
+def test_items_silently_dropped() -> None:
+    # Neither guid nor web link: kept, keyed on a hash of what the item carries.
+    podcast = '<enclosure url="https://cdn.x.vn/1.mp3" length="1" type="audio/mpeg"/>'
+    body = rss(item(None, title="Podcast", extra=podcast)
+               + item(None, title="js", link="javascript:x")
+               + item(None, title="RSS 0.91", description="Chỉ tựa và mô tả")
+               + "<item></item>"
                + item(None, title="có link", link="https://x.vn/a?utm_medium=rss"))
     feed = parse(body)
-    assert [(e.title, e.key) for e in feed.entries] == [("có link", "https://x.vn/a")]
+    assert [e.title for e in feed.entries] == ["Podcast", "js", "RSS 0.91", "có link"]
+    assert [e.key.startswith("item:") for e in feed.entries] == [True, True, True, False]
+    assert feed.entries[3].key == "https://x.vn/a"
+    # The same items give the same keys again, through either parser (the Atom path below is
+    # feedparser's; a namespace in the body sends RSS there too).
+    assert [e.key for e in parse(body).entries] == [e.key for e in feed.entries]
+    slow = parse(body.replace(b'<rss version="2.0"', b'<rss version="2.0" xmlns:x="urn:x"')
+                 .replace(b"<item></item>", b"<item><x:y>1</x:y></item>"))
+    assert [e.key for e in slow.entries] == [e.key for e in feed.entries]
+    # What they carry makes the key: another enclosure is another item.
+    other = parse(body.replace(b"1.mp3", b"2.mp3")).entries
+    assert other[0].key != feed.entries[0].key and other[1:] == feed.entries[1:]
+    atom = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<title>A</title><entry><title>Không id</title><summary>Tóm tắt</summary></entry>"
+            "</feed>").encode()
+    (entry,) = parse(atom).entries
+    assert entry.key.startswith("item:") and entry.summary == "Tóm tắt"
+
+
+def test_markup_left_in_titles() -> None:
+    body = rss(item("a", title="<![CDATA[<b>Nóng:</b> Bão số 5]]>")
+               + item("b", title="&lt;div&gt;Example &lt;a href='t.html'&gt;test&lt;/a&gt;"
+                      "&lt;/div&gt;")
+               + item("c", title="Plain &lt;angle&gt; brackets"),
+               title="<![CDATA[Báo <i>thử</i>]]>")
+    feed = parse(body)
+    # An RSS title is HTML when it looks like it (feedparser's guess); else kept as written.
+    assert [e.title for e in feed.entries] == ["Nóng: Bão số 5", "Example test",
+                                               "Plain <angle> brackets"]
+    assert feed.title == "Báo thử"
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            b'<title type="html">Example &lt;b&gt;Atom&lt;/b&gt;</title>'
+            b'<entry><id>x</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+            b'Example <a href="test.html">test</a></div></title></entry></feed>')
+    feed = parse(atom)
+    assert feed.title == "Example Atom" and feed.entries[0].title == "Example test"
+
+
+def test_script_text_in_a_feed_title() -> None:
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            b'<title type="html">safe&lt;script&gt;location.href="http://x/"&lt;/script&gt; '
+            b'description</title><entry><id>x</id><title type="html">a&lt;style&gt;b{}'
+            b"&lt;/style&gt; c</title></entry></feed>")
+    feed = parse(atom)
+    assert feed.title == "safe description" and feed.entries[0].title == "a c"
+
+
+def test_atom_type_text_read_as_html() -> None:
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            b'<title type="text">Tom &amp;amp; Jerry</title><entry><id>x</id>'
+            b'<title type="text">Plain text with &lt;angle&gt; brackets</title>'
+            b'<summary type="text">1 &lt; 2, &lt;b&gt;not bold&lt;/b&gt;\n\nline two</summary>'
+            b"</entry></feed>")
+    feed = parse(atom)
+    assert feed.title == "Tom &amp; Jerry"
+    assert feed.entries[0].title == "Plain text with <angle> brackets"
+    assert feed.entries[0].summary == "1 < 2, <b>not bold</b>\n\nline two"
+
+
+def test_an_unclosed_embed_swallows_the_text_after_it() -> None:
+    description = 'safe&lt;embed src="http://example.com/"&gt; description'
+    assert parse(rss(item(description=description))).entries[0].summary == "safe description"
+    assert html_to_text('a<embed src="x"> b<embed> c') == "a b c"
+    assert html_to_text("a<object>fallback</object> b") == "a b"  # object's content still goes
+
+
+@pytest.mark.parametrize(("charset", "title"), [
+    ("koi8-r", "Новости дня"), ("iso-8859-2", "Zażółć gęślą jaźń"),
+    ("shift_jis", "日本語のニュース"), ("windows-1258", "Đà Nẵng"),
+])
+def test_a_charset_given_only_in_the_http_header(charset: str, title: str) -> None:
+    text = rss(item(title=title), title=title).decode().replace(' encoding="utf-8"', "")
+    if charset == "windows-1258":  # the tone mark combining, as that charset writes it
+        text = text.replace("Đà Nẵng", "Đa\u0300 Nă\u0303ng")
+    body = text.encode(charset)
+    feed = parse_feed(body, URL, now=NOW, content_type=f"text/xml; charset={charset.upper()}")
+    assert feed.title == title and feed.entries[0].title == title
+    # Without the header the bytes are not UTF-8 and feedparser's guess is wrong.
+    assert parse_feed(body, URL, now=NOW).entries[0].title != title
 
 
 def test_duplicate_keys_first_wins() -> None:

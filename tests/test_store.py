@@ -602,3 +602,4 @@ class _Broken:
     summary = ""
     published = None
     author = None
+    former_key = None

@@ -16,7 +16,20 @@ def test_clean_removes_escapes_controls_and_bidi() -> None:
         "a\x1b]52;c;SGVsbG8=\x07b\x1b[31mc\x9b2Jd\x1b]8;;http://x\x1b\\e\u202eF\ud800"
         "\x00G\x85H\x7fI"
     )
-    assert clean(hostile) == "abcdeFGHI"
+    # Only the 8-bit CSI itself goes (`2J` is inert text without it); see the C1 test below.
+    assert clean(hostile) == "abc2JdeFGHI"
+
+
+def test_a_c1_control_deletes_the_rest_of_the_text() -> None:
+    # U+0090 (DCS) and U+009D (OSC) start 8-bit escape strings, but in feed text they are
+    # mostly mojibake: "Đ" in UTF-8 read as Latin-1 is "Ä\x90". Each goes alone.
+    assert clean("Before\x90After") == "BeforeAfter"
+    assert clean("Tin \u00c4\x90à Nẵng, \u00c4\x90ồng Nai\x9c hết") == "Tin Äà Nẵng, Äồng Nai hết"
+    assert clean("a\x9d0;title\x07b") == "a0;titleb"
+    for c1 in range(0x80, 0xA0):
+        assert clean(f"x{chr(c1)}y z", multiline=True) == "xy z"
+    # 7-bit escape strings still go whole.
+    assert clean("a\x1b]0;title\x07b\x1b[31mc") == "abc"
 
 
 def test_clean_normalises_and_collapses() -> None:

@@ -102,6 +102,12 @@ def _parse_date_text(text: str) -> datetime | None:
         if minutes <= 14 * 60:
             offset = timezone(timedelta(minutes=minutes if sign == "+" else -minutes))
             text = text[: m.start()].strip()
+    if offset is None and (m := _ZONE_NAME.search(text)):
+        # Names email.utils does not know would come back naive and be read as Vietnam time.
+        east = _ZONE_MINUTES.get(m.group(1).upper())
+        if east is not None:
+            offset = UTC if east == 0 else timezone(timedelta(minutes=east))
+            text = text[: m.start()].strip()
     try:
         value = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -114,6 +120,46 @@ def _parse_date_text(text: str) -> datetime | None:
         return value.replace(tzinfo=UTC if has_zone else VIETNAM)
     return value
 
+
+# Zone names outside email.utils' list (UT, UTC, GMT, Z and the US EST/EDT, CST/CDT, MST/MDT,
+# PST/PDT, AST/ADT), in minutes east of UTC. The US generic names are their standard time, as
+# feedparser reads them; IST is India's (the Irish and Israeli ones are rare in feeds).
+_ZONE_MINUTES = {
+    "ICT": 7 * 60,
+    "WIB": 7 * 60,
+    "HKT": 8 * 60,
+    "SGT": 8 * 60,
+    "PHT": 8 * 60,
+    "AWST": 8 * 60,
+    "JST": 9 * 60,
+    "KST": 9 * 60,
+    "ACST": 9 * 60 + 30,
+    "AEST": 10 * 60,
+    "AEDT": 11 * 60,
+    "NZST": 12 * 60,
+    "NZDT": 13 * 60,
+    "IST": 5 * 60 + 30,
+    "MSK": 3 * 60,
+    "WET": 0,
+    "WEST": 60,
+    "BST": 60,
+    "CET": 60,
+    "CEST": 120,
+    "MET": 60,
+    "MEST": 120,
+    "EET": 120,
+    "EEST": 180,
+    "AT": -4 * 60,
+    "ET": -5 * 60,
+    "CT": -6 * 60,
+    "MT": -7 * 60,
+    "PT": -8 * 60,
+    "AKST": -9 * 60,
+    "AKDT": -8 * 60,
+    "HST": -10 * 60,
+    "NST": -3 * 60 - 30,
+}
+_ZONE_NAME = re.compile(r"(?<=[\s\d])([A-Za-z]{2,4})\s*$")
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 

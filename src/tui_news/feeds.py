@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import io
 import os
 import re
@@ -17,8 +18,9 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tui_news.charsets import as_utf8
 from tui_news.dates import parse_date
-from tui_news.links import normalize_link
+from tui_news.links import former_link_key, normalize_link
 from tui_news.models import ParsedEntry, ParsedFeed
 from tui_news.rss_fast import read_plain_rss
 from tui_news.text import clean, strip_outlet_prefix, truncate, unescape_clean
@@ -114,15 +116,62 @@ def _text_field(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _summary_html(entry: Any) -> str:
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+
+
+def _is_html(detail: Any, default: bool) -> bool:
+    """Whether a field's text is HTML, by the type the feed gave it (Atom's `type`, RSS guessed as
+    feedparser guesses); `default` when the parser says nothing."""
+    kind = detail.get("type") if isinstance(detail, dict) else None
+    return kind in _HTML_TYPES if isinstance(kind, str) else default
+
+
+def _one_line(value: str, detail: Any, limit: int) -> str:
+    """A title as plain text: HTML read as HTML (tags, scripts and entities gone), plain text
+    kept as written (`<angle>` brackets and `&amp;` too)."""
+    value = value[: limit * 4]
+    if not _is_html(detail, default=False):
+        return clean(value, limit=limit)
+    from tui_news.html_text import html_to_text
+
+    return clean(html_to_text(value, limit=limit * 2), limit=limit)
+
+
+def _summary(entry: Any) -> tuple[str, bool]:
+    """The entry's lead and whether it is HTML (an RSS description always is)."""
     summary = _text_field(entry.get("summary"))
     if summary:
-        return summary
+        return summary, _is_html(entry.get("summary_detail"), default=True)
     for content in entry.get("content") or ():
         value = _text_field(content.get("value"))
         if value:
-            return value
+            return value, _is_html(content, default=True)
+    return "", True
+
+
+def _enclosure(entry: Any) -> str:
+    for enclosure in entry.get("enclosures") or ():
+        href = enclosure.get("href") if isinstance(enclosure, dict) else None
+        if isinstance(href, str) and href.strip():
+            return href.strip()
     return ""
+
+
+def _content_key(entry: Any, url: str, raw_date: str, lead: str) -> str | None:
+    """The key of an item with neither guid nor web link: a hash of what it carries (enclosure,
+    title, date, lead, as the feed wrote them), so each refresh finds the same article again.
+    None for an item that carries nothing at all."""
+    enclosure = _enclosure(entry)
+    parts = (
+        normalize_link(enclosure, url) or enclosure if enclosure else "",
+        _text_field(entry.get("title")).strip(),
+        raw_date.strip(),
+        lead.strip(),
+    )
+    if not any(parts):
+        return None
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"item:{digest[:40]}"
 
 
 def _entry(entry: Any, url: str, now: datetime | None) -> ParsedEntry | None:
@@ -131,28 +180,50 @@ def _entry(entry: Any, url: str, now: datetime | None) -> ParsedEntry | None:
     raw_link = _text_field(entry.get("link"))
     link = normalize_link(raw_link, url) if len(raw_link) <= _LINK_LIMIT else None
     guid = clean(_text_field(entry.get("id")), limit=_KEY_LIMIT)
-    key = guid or link
-    if not key:
-        return None
-    title = unescape_clean(_text_field(entry.get("title"))[: TITLE_LIMIT * 4], limit=TITLE_LIMIT)
-    lead = html_to_text(_summary_html(entry), limit=SUMMARY_LIMIT * 2)
-    # The lead is clean already: what the prefix leaves needs only its spaces trimmed.
-    summary = truncate(strip_outlet_prefix(lead).strip(), SUMMARY_LIMIT)
     # The raw date text: feedparser's own parsing misreads "+07", "GMT+7" and zoneless times.
     # dict.get: FeedParserDict maps a missing `updated` to `published` with a warning.
-    raw_date = next((v for k in ("published", "updated", "created")
-                     if (v := _text_field(dict.get(entry, k)))), "")
+    raw_date = next(
+        (v for k in ("published", "updated", "created") if (v := _text_field(dict.get(entry, k)))),
+        "",
+    )
+    lead_value, lead_is_html = _summary(entry)
+    key = guid or link
+    former = None
+    if not guid and link:
+        former = former_link_key(raw_link, url)  # the key it was stored under before #14
+        former = former if former != link else None
+    if not key:
+        key = _content_key(entry, url, raw_date, lead_value)
+        if key is None:
+            return None
+    title = _one_line(_text_field(entry.get("title")), entry.get("title_detail"), TITLE_LIMIT)
+    if lead_is_html:
+        lead = html_to_text(lead_value, limit=SUMMARY_LIMIT * 2)
+    else:
+        lead = clean(lead_value[: SUMMARY_LIMIT * 4], multiline=True, limit=SUMMARY_LIMIT * 2)
+    # The lead is clean already: what the prefix leaves needs only its spaces trimmed.
+    summary = truncate(strip_outlet_prefix(lead).strip(), SUMMARY_LIMIT)
     published = parse_date(raw_date[:200], now=now) if raw_date else None
-    author = unescape_clean(_text_field(entry.get("author"))[: AUTHOR_LIMIT * 4],
-                            limit=AUTHOR_LIMIT) or None
-    return ParsedEntry(key=key, title=title, link=link, summary=summary, published=published,
-                       author=author)
+    author = (
+        unescape_clean(_text_field(entry.get("author"))[: AUTHOR_LIMIT * 4], limit=AUTHOR_LIMIT)
+        or None
+    )
+    return ParsedEntry(
+        key=key,
+        title=title,
+        link=link,
+        summary=summary,
+        published=published,
+        author=author,
+        former_key=former,
+    )
 
 
 def _newest(entries: list[ParsedEntry], limit: int) -> list[ParsedEntry]:
     """At most `limit` entries: the newest by date (undated ones count as oldest), feed order."""
     if len(entries) <= limit:
         return entries
+
     def rank(i: int) -> tuple[bool, float, int]:
         published = entries[i].published
         return (published is not None, published.timestamp() if published else 0.0, -i)
@@ -162,14 +233,15 @@ def _newest(entries: list[ParsedEntry], limit: int) -> list[ParsedEntry]:
     return [entries[i] for i in keep]
 
 
-def parse_feed(body: bytes, url: str, *, now: datetime | None = None,
-               content_type: str | None = None) -> ParsedFeed:
+def parse_feed(
+    body: bytes, url: str, *, now: datetime | None = None, content_type: str | None = None
+) -> ParsedFeed:
     """Parse feed bytes into clean entries, or raise FeedError.
 
     Pure and picklable (it runs in worker processes). At most `MAX_ITEMS` entries are kept (the
     newest), and feedparser only ever sees the first 5,000 items of a body. Entries are keyed by
-    guid, else canonical link; entries with neither are skipped and the first of duplicate keys
-    wins. `content_type` is the HTTP header, which feedparser weighs against the XML declaration.
+    guid, else canonical link, else a hash of what they carry; the first of duplicate keys wins.
+    `content_type` is the HTTP header: its charset is weighed against the XML declaration.
     """
     try:
         return _parse(body, url, now=now, content_type=content_type)
@@ -183,24 +255,24 @@ def parse_feed(body: bytes, url: str, *, now: datetime | None = None,
         raise FeedError(f"unreadable feed ({type(exc).__name__})") from None
 
 
-def _parse(body: bytes, url: str, *, now: datetime | None,
-           content_type: str | None) -> ParsedFeed:
+def _parse(body: bytes, url: str, *, now: datetime | None, content_type: str | None) -> ParsedFeed:
     if not isinstance(body, bytes | bytearray | memoryview):
         raise FeedError("not a feed (no bytes)")
     data = bytes(body)
     if not data or data.isspace():  # as `not data.strip()`, without copying the body
         raise FeedError("not a feed (empty body)")
-    data = _cap_items(_defuse_authors(data))
-    simple = read_plain_rss(data) if content_type is None else None
+    # The charset is settled here (HTTP header, XML declaration, UTF-8): both parsers get UTF-8.
+    data = _cap_items(_defuse_authors(as_utf8(data, content_type)))
+    simple = read_plain_rss(data)
     if simple is not None:
         raw_entries, feed = simple
     else:
         import feedparser  # imported here: heavy, and only the workers need it
 
-        headers = {"content-type": content_type} if content_type else {}
         # Always a stream: given str *or bytes* feedparser may fetch a URL or open a local file.
-        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers,
-                                  sanitize_html=False, resolve_relative_uris=False)
+        parsed = feedparser.parse(
+            io.BytesIO(data), response_headers={}, sanitize_html=False, resolve_relative_uris=False
+        )
         if not parsed.get("version") and not parsed.get("entries"):
             raise FeedError("not a feed")
         raw_entries, feed = parsed.get("entries") or [], parsed.get("feed") or {}
@@ -212,8 +284,7 @@ def _parse(body: bytes, url: str, *, now: datetime | None,
             continue
         seen.add(entry.key)
         entries.append(entry)
-    title = unescape_clean(_text_field(feed.get("title"))[: FEED_TITLE_LIMIT * 4],
-                           limit=FEED_TITLE_LIMIT)
+    title = _one_line(_text_field(feed.get("title")), feed.get("title_detail"), FEED_TITLE_LIMIT)
     return ParsedFeed(title=title, entries=tuple(_newest(entries, MAX_ITEMS)))
 
 
@@ -282,8 +353,8 @@ class FeedParserPool:
 
                 _start_resource_tracker()
                 self._executor = concurrent.futures.process.ProcessPoolExecutor(
-                    max_workers=self.max_workers, mp_context=_mp_context(),
-                    initializer=_worker_init)
+                    max_workers=self.max_workers, mp_context=_mp_context(), initializer=_worker_init
+                )
             return self._executor
 
     def start(self) -> None:
@@ -301,19 +372,20 @@ class FeedParserPool:
         for _ in range(self.max_workers):
             pool.submit(_warm_up)
 
-    async def parse(self, body: bytes, url: str, *, now: datetime | None = None,
-                    content_type: str | None = None) -> ParsedFeed:
+    async def parse(
+        self, body: bytes, url: str, *, now: datetime | None = None, content_type: str | None = None
+    ) -> ParsedFeed:
         """parse_feed in a worker; a crashed worker becomes that feed's FeedError."""
         from concurrent.futures.process import BrokenProcessPool
 
         loop = asyncio.get_running_loop()
         if len(body) < self.inline_below:
-            return await asyncio.to_thread(parse_feed, body, url, now=now,
-                                           content_type=content_type)
+            return await asyncio.to_thread(
+                parse_feed, body, url, now=now, content_type=content_type
+            )
         pool = self._pool()
         try:
-            return await loop.run_in_executor(pool, _parse_in_worker, body, url, now,
-                                              content_type)
+            return await loop.run_in_executor(pool, _parse_in_worker, body, url, now, content_type)
         except BrokenProcessPool:
             self._discard(pool)
             raise FeedError("parser process crashed") from None
@@ -362,6 +434,7 @@ def _warm_up() -> None:
     import tui_news.html_text  # noqa: F401
 
 
-def _parse_in_worker(body: bytes, url: str, now: datetime | None,
-                     content_type: str | None) -> ParsedFeed:
+def _parse_in_worker(
+    body: bytes, url: str, now: datetime | None, content_type: str | None
+) -> ParsedFeed:
     return parse_feed(body, url, now=now, content_type=content_type)

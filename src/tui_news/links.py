@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    unquote_plus,
+    urlencode,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 from tui_news.text import clean
 
@@ -31,7 +39,10 @@ _PLAIN_LINK = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?/[A-Za-z0-9_~%!$&
 
 
 def normalize_link(link: str | None, base: str | None = None) -> str | None:
-    """Trim, resolve against `base`, drop tracking parameters; None unless the result is http(s)."""
+    """Trim, resolve against `base`, drop tracking parameters; None unless the result is http(s).
+
+    Everything else is kept as written: the query's other pieces, the fragment.
+    """
     if not link:
         return None
     if _PLAIN_LINK.fullmatch(link):
@@ -40,6 +51,24 @@ def normalize_link(link: str | None, base: str | None = None) -> str | None:
 
 
 def _normalize_any_link(link: str, base: str | None) -> str | None:
+    parts = _web_parts(link, base)
+    if parts is None:
+        return None
+    # The query and the fragment as written: a parse/encode round trip broke links
+    # (`?/archives/1.html`, `?id=5;page=2`), and a fragment can be the article (`#/tin/101`,
+    # a live blog's `#u2`).
+    return urlunsplit(
+        (
+            parts.scheme.lower(),
+            parts.netloc.lower(),
+            parts.path or "/",
+            _without_tracking(parts.query),
+            parts.fragment,
+        )
+    )
+
+
+def _web_parts(link: str, base: str | None) -> SplitResult | None:
     link = clean(link)
     if not link:
         return None
@@ -50,6 +79,33 @@ def _normalize_any_link(link: str, base: str | None) -> str | None:
     except ValueError:
         return None
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
+        return None
+    return parts
+
+
+def _without_tracking(query: str) -> str:
+    """The query with its tracking parameters left out; every other piece kept byte for byte."""
+    if not query:
+        return query
+    pieces = query.split("&")
+    kept = [p for p in pieces if not _TRACKING.match(unquote_plus(p.partition("=")[0]))]
+    if len(kept) == len(pieces):
+        return query
+    return "&".join(p for p in kept if p)
+
+
+def former_link_key(link: str | None, base: str | None = None) -> str | None:
+    """What normalize_link gave before #14 (fragment dropped, query decoded and encoded again).
+
+    Articles without a guid were stored under that key: ingest renames such a row to the new key
+    the first time it meets the article again, so its read and saved state stay with it.
+    """
+    if not link:
+        return None
+    if _PLAIN_LINK.fullmatch(link):
+        return link
+    parts = _web_parts(link, base)
+    if parts is None:
         return None
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)

@@ -32,12 +32,15 @@ class ParsedEntry:
     Every string is already clean (SAFETY.md rule 1) and NFC; `link` is absolute http(s) or None.
     """
 
-    key: str  # identity: the guid when present, else the canonical link
+    key: str  # identity: the guid, else the canonical link, else `item:` + a hash of the item
     title: str
     link: str | None
     summary: str  # the lead as plain text, outlet prefix and related links removed
     published: datetime | None  # aware, or None when missing/untrusted
     author: str | None = None
+    # The key an article keyed by its link was stored under before #14 kept fragments and
+    # queries as written, when that differs: ingest moves a stored article to `key`.
+    former_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fe
         return FeedResult(feed.url, "unchanged")
     pool.start()  # all workers at once, importing lxml while the other requests run
     try:
-        parsed = await pool.parse(response.body, response.url)
+        # The header's charset counts: some servers name it only there (koi8-r, windows-1258).
+        parsed = await pool.parse(response.body, response.url,
+                                  content_type=response.headers.get("content-type"))
     except FeedError as exc:
         await writer.call(store.record_fetch, feed.url, status="error", error=str(exc),
                           fetched_at=now)

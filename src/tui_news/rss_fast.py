@@ -20,11 +20,25 @@ __all__ = ["read_plain_rss"]
 # xml:base, an HTTP content type to weigh, a parse error — goes to feedparser as before.
 _ITEM_TEXT = frozenset({"title", "link", "description", "pubdate", "guid"})
 _ITEM_OTHER = frozenset({"category", "enclosure", "comments"})  # feedparser keeps them elsewhere
-_CHANNEL_FLAT = frozenset({
-    "link", "description", "language", "copyright", "managingeditor", "webmaster", "pubdate",
-    "lastbuilddate", "category", "generator", "docs", "ttl", "rating", "cloud",
-    "{http://www.w3.org/2005/Atom}link",
-})
+_CHANNEL_FLAT = frozenset(
+    {
+        "link",
+        "description",
+        "language",
+        "copyright",
+        "managingeditor",
+        "webmaster",
+        "pubdate",
+        "lastbuilddate",
+        "category",
+        "generator",
+        "docs",
+        "ttl",
+        "rating",
+        "cloud",
+        "{http://www.w3.org/2005/Atom}link",
+    }
+)
 _IMAGE_PARTS = frozenset({"url", "title", "link", "width", "height", "description"})
 _XML_DECL = re.compile(rb"<\?xml[^>]*>")
 _XML_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
@@ -35,16 +49,55 @@ _C1 = re.compile("[\x80-\x9f]")
 # path never imports feedparser (~0.1 s in each parser process); tests/test_feeds_fast.py checks
 # that they are still equal to feedparser's own.
 _CP1252 = {
-    128: "\u20ac", 130: "\u201a", 131: "\u0192", 132: "\u201e", 133: "\u2026", 134: "\u2020",
-    135: "\u2021", 136: "\u02c6", 137: "\u2030", 138: "\u0160", 139: "\u2039", 140: "\u0152",
-    142: "\u017d", 145: "\u2018", 146: "\u2019", 147: "\u201c", 148: "\u201d", 149: "\u2022",
-    150: "\u2013", 151: "\u2014", 152: "\u02dc", 153: "\u2122", 154: "\u0161", 155: "\u203a",
-    156: "\u0153", 158: "\u017e", 159: "\u0178",
+    128: "\u20ac",
+    130: "\u201a",
+    131: "\u0192",
+    132: "\u201e",
+    133: "\u2026",
+    134: "\u2020",
+    135: "\u2021",
+    136: "\u02c6",
+    137: "\u2030",
+    138: "\u0160",
+    139: "\u2039",
+    140: "\u0152",
+    142: "\u017d",
+    145: "\u2018",
+    146: "\u2019",
+    147: "\u201c",
+    148: "\u201d",
+    149: "\u2022",
+    150: "\u2013",
+    151: "\u2014",
+    152: "\u02dc",
+    153: "\u2122",
+    154: "\u0161",
+    155: "\u203a",
+    156: "\u0153",
+    158: "\u017e",
+    159: "\u0178",
 }
 _URIFIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+# feedparser's guess whether an RSS title is HTML (FeedParserMixin.looks_like_html) and the
+# elements it accepts in one (feedparser.sanitizer._HTMLSanitizer.acceptable_elements).
+_HTML_ELEMENTS = frozenset(
+    (  # noqa: SIM905
+        "a abbr acronym address area article aside audio b big blockquote br button canvas "
+        "caption center cite code col colgroup command datagrid datalist dd del details dfn "
+        "dialog dir div dl dt em event-source fieldset figcaption figure font footer form h1 h2 "
+        "h3 h4 h5 h6 header hr i img input ins kbd keygen label legend li m map menu meter "
+        "multicol nav nextid noscript ol optgroup option output p pre progress q s samp section "
+        "select small sound source spacer span strike strong sub sup table tbody td textarea "
+        "tfoot th thead time tr tt u ul var video"
+    ).split()
+)
+_CLOSE_TAG = re.compile(r"</(\w+)>")
+_ENTITY_REF = re.compile(r"&#?\w+;")
+_TAG_NAME = re.compile(r"</?(\w+)")
+_ENTITY_NAME = re.compile(r"&(\w+);")
 
 
-def read_plain_rss(data: bytes) -> tuple[list[dict[str, str]], dict[str, str]] | None:
+def read_plain_rss(data: bytes) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     """(entries, feed) as feedparser would give them for a plain RSS 2.0 body, else None."""
     head = data[:200]
     if head.startswith(b"<?xml"):
@@ -60,8 +113,9 @@ def read_plain_rss(data: bytes) -> tuple[list[dict[str, str]], dict[str, str]] |
     try:
         from lxml import etree
 
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                 huge_tree=False)
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
         root = etree.fromstring(data, parser)
         return _simple_channel(root)
     except Exception:  # not well-formed, not simple, anything: feedparser decides
@@ -100,14 +154,32 @@ def _fp_uri(element: Any) -> str:
     return _fp_finish(text)
 
 
-def _simple_channel(root: Any) -> tuple[list[dict[str, str]], dict[str, str]] | None:
+def looks_like_html(text: str) -> bool:
+    """feedparser's guess for a text the feed does not type (an RSS title): HTML when it has a
+    close tag or an entity reference, and every tag and named entity is one HTML knows."""
+    if "<" not in text and "&" not in text:
+        return False
+    if not (_CLOSE_TAG.search(text) or _ENTITY_REF.search(text)):
+        return False
+    if any(t.lower() not in _HTML_ELEMENTS for t in _TAG_NAME.findall(text)):
+        return False
+    from html.entities import entitydefs
+
+    return all(e in entitydefs for e in _ENTITY_NAME.findall(text))
+
+
+def _typed(text: str) -> dict[str, Any]:
+    return {"type": "text/html" if looks_like_html(text) else "text/plain"}
+
+
+def _simple_channel(root: Any) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     if root.tag != "rss" or set(root.attrib) - {"version"}:
         return None
     channels = [c for c in root if isinstance(c.tag, str)]
     if len(channels) != 1 or channels[0].tag != "channel" or channels[0].attrib:
         return None
-    feed: dict[str, str] = {}
-    entries: list[dict[str, str]] = []
+    feed: dict[str, Any] = {}
+    entries: list[dict[str, Any]] = []
     for child in channels[0]:
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions: SAX reports neither
@@ -121,19 +193,22 @@ def _simple_channel(root: Any) -> tuple[list[dict[str, str]], dict[str, str]] | 
             if "title" in feed or child.attrib:
                 return None
             feed["title"] = _fp_text(child)
+            feed["title_detail"] = _typed(feed["title"])
         elif tag == "image":
-            if child.attrib or any(not isinstance(part.tag, str) or len(part)
-                                   or part.tag.lower() not in _IMAGE_PARTS for part in child):
+            if child.attrib or any(
+                not isinstance(part.tag, str) or len(part) or part.tag.lower() not in _IMAGE_PARTS
+                for part in child
+            ):
                 return None
         elif tag not in _CHANNEL_FLAT or len(child):
             return None
     return entries, feed
 
 
-def _simple_item(item: Any) -> dict[str, str] | None:
+def _simple_item(item: Any) -> dict[str, Any] | None:
     if item.attrib:
         return None
-    entry: dict[str, str] = {}
+    entry: dict[str, Any] = {}
     seen: set[str] = set()
     permalink: str | None = None
     for child in item:
@@ -145,6 +220,10 @@ def _simple_item(item: Any) -> dict[str, str] | None:
         if tag in _ITEM_OTHER:
             if len(child):
                 return None
+            if tag == "enclosure" and "enclosures" not in entry:
+                href = next((v for k, v in child.attrib.items() if k.lower() == "url"), None)
+                if href:
+                    entry["enclosures"] = [{"href": href}]
             continue
         if tag not in _ITEM_TEXT or tag in seen:
             return None
@@ -171,6 +250,7 @@ def _simple_item(item: Any) -> dict[str, str] | None:
             entry["published"] = _fp_text(child)
         else:
             entry["title"] = _fp_text(child)
+            entry["title_detail"] = _typed(entry["title"])
     if "link" not in entry and permalink is not None:
         entry["link"] = permalink  # feedparser: a permalink guid is the link when none is given
     return entry

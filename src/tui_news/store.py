@@ -197,6 +197,7 @@ class Store(CacheFile):
         keys = list(unique)
         with self._write() as conn:
             fid = self._feed_id(conn, feed_url)
+            self._move_former_keys(conn, unique)
             known: dict[str, Sequence[Any]] = {}
             for chunk in _chunks(keys):
                 for row in conn.execute(
@@ -228,6 +229,26 @@ class Store(CacheFile):
             conn.executemany("INSERT OR IGNORE INTO article_feeds (article_id, feed_id) "
                              "VALUES (?, ?)", [(ids[k], fid) for k in keys])
         return len(fresh)
+
+    @staticmethod
+    def _move_former_keys(conn: sqlite3.Connection, unique: dict[str, ParsedEntry]) -> None:
+        """Articles stored under a key of before #14 (see ParsedEntry.former_key) take their new
+        key, with their id and so their read and saved state; the first entry to claim a former
+        key gets it (`live.html#u1`, `#u2` were all `live.html`)."""
+        moves: dict[str, str] = {}
+        for key, entry in unique.items():
+            if entry.former_key and entry.former_key not in unique:
+                moves.setdefault(entry.former_key, key)
+        if not moves:
+            return
+        for chunk in _chunks(list(moves)):
+            found = [row[0] for row in conn.execute(
+                f"SELECT key FROM articles WHERE key IN ({_marks(len(chunk))})", chunk)]
+            for former in found:
+                conn.execute(
+                    "UPDATE articles SET key = ? WHERE key = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM articles WHERE key = ?)",
+                    (moves[former], former, moves[former]))
 
     # --- the search indexes --------------------------------------------------------------------
     @guarded
