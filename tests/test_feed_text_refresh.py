@@ -89,7 +89,8 @@ FEEDS: dict[str, tuple[bytes, str]] = {
     "/markup-rss.xml": (
         rss(
             "<item><guid>m1</guid><title><![CDATA[<b>Nóng:</b> Bão số 5]]></title></item>"
-            '<item><guid>m2</guid><title>&lt;div&gt;Example &lt;a href="test.html"&gt;test&lt;/a&gt;'
+            "<item><guid>m2</guid><title>&lt;div&gt;Example "
+            '&lt;a href="test.html"&gt;test&lt;/a&gt;'
             "&lt;/div&gt;</title></item>"
         ).encode(),
         "application/rss+xml; charset=utf-8",
@@ -98,7 +99,8 @@ FEEDS: dict[str, tuple[bytes, str]] = {
         ATOM.format(
             head="<title>Atom</title>",
             entries=(
-                '<entry><id>m3</id><title type="html">Example &lt;b&gt;Atom&lt;/b&gt;</title></entry>'
+                '<entry><id>m3</id><title type="html">Example &lt;b&gt;Atom&lt;/b&gt;'
+                "</title></entry>"
                 '<entry><id>m4</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
                 'Example <a href="test.html">test</a></div></title></entry>'
             ),
@@ -130,7 +132,8 @@ FEEDS: dict[str, tuple[bytes, str]] = {
         ATOM.format(
             head="<title>Atom</title>",
             entries=(
-                "<entry><title>Không id, không link</title><updated>2026-08-23T05:00:00+07:00</updated>"
+                "<entry><title>Không id, không link</title>"
+                "<updated>2026-08-23T05:00:00+07:00</updated>"
                 "<summary>Tóm tắt</summary></entry>"
             ),
         ).encode(),
@@ -180,7 +183,8 @@ FEEDS: dict[str, tuple[bytes, str]] = {
         ATOM.format(
             head='<title type="text">A &lt;b&gt; feed</title>',
             entries=(
-                '<entry><id>t1</id><title type="text">Plain text with &lt;angle&gt; brackets</title>'
+                '<entry><id>t1</id><title type="text">Plain text with &lt;angle&gt; brackets'
+                "</title>"
                 '<summary type="text">1 &lt; 2 &amp;amp; &lt;b&gt;not bold&lt;/b&gt;</summary>'
                 "</entry>"
             ),
@@ -197,7 +201,8 @@ FEEDS: dict[str, tuple[bytes, str]] = {
     "/zones.xml": (
         rss(
             "".join(
-                f"<item><guid>z-{zone}</guid><pubDate>Sat, 22 Aug 2026 10:00:00 {zone}</pubDate></item>"
+                f"<item><guid>z-{zone}</guid>"
+                f"<pubDate>Sat, 22 Aug 2026 10:00:00 {zone}</pubDate></item>"
                 for zone in ZONES
             )
         ).encode(),
