@@ -6,10 +6,14 @@ file and the fault, nothing already stored lost or changed, no traceback.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import socket
 import sqlite3
 import ssl
+import subprocess
+import sys
 import threading
 import time
 import unicodedata
@@ -283,3 +287,80 @@ def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.05) 
             return True
         time.sleep(step)
     return predicate()
+
+
+_HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('holder', 'x')")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+"""
+
+
+@contextlib.contextmanager
+def lock_held(db: Path) -> Iterator[Callable[[], None]]:
+    """Another real process holds the cache's write lock until the yielded `release()`."""
+    proc = subprocess.Popen([sys.executable, "-c", _HOLDER, str(db)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def release() -> None:
+        if proc.poll() is None:
+            with contextlib.suppress(OSError):
+                proc.stdin.write("\n")  # type: ignore[union-attr]
+                proc.stdin.flush()  # type: ignore[union-attr]
+            proc.wait(timeout=30)
+
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        yield release
+    finally:
+        release()
+
+
+def mount_tmpfs(target: Path, options: str) -> bool:
+    """A real tmpfs at `target` (False when not root or mount(8) is refused)."""
+    if os.geteuid() != 0:
+        return False
+    target.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)],
+                            capture_output=True, timeout=20)
+    return result.returncode == 0
+
+
+def bind_read_only(path: Path) -> bool:
+    """Make the file `path` read-only even for root: a read-only bind mount over it (False
+    when not root or mount(8) is refused). `umount(path)` undoes it."""
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(["mount", "--bind", str(path), str(path)], capture_output=True,
+                          timeout=20)
+    if done.returncode != 0:
+        return False
+    ro = subprocess.run(["mount", "-o", "remount,ro,bind", str(path)], capture_output=True,
+                        timeout=20)
+    if ro.returncode != 0:
+        umount(path)
+        return False
+    return True
+
+
+def umount(target: Path) -> None:
+    subprocess.run(["umount", "-l", str(target)], capture_output=True, timeout=20)
+
+
+def fill_disk(directory: Path) -> Path:
+    """Fill the file system holding `directory` to the last byte; the filler file's path."""
+    filler = directory / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        for size in (1 << 20, 65536, 4096, 512, 1):
+            with contextlib.suppress(OSError):
+                while True:
+                    os.write(fd, b"\0" * size)
+    finally:
+        os.close(fd)
+    return filler

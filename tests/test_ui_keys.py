@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_fixtures import SEED_CATEGORY, SEED_TITLE, make_app, seed_id
+from ui_fixtures import SEED_CATEGORY, SEED_TITLE, make_app, seed_id, settle
 
 from tui_news.models import ArticleQuery
 from tui_news.store import Store
@@ -62,6 +62,7 @@ async def test_enter_opens_and_marks_read_at_once(tmp_path: Path) -> None:
         before = screen.categories.entries[1].count
         await pilot.press("enter")
         assert screen.article_view.article_id == first
+        await settle(pilot)
         assert stored(app.db_path, first).read
         assert screen.categories.entries[1].count == before - 1
 
@@ -128,6 +129,7 @@ async def test_n_and_shift_n_open_next_and_previous_unread(tmp_path: Path) -> No
         await pilot.press("k", "k")
         await pilot.press("n")
         assert screen.articles.current_id == ids[1]
+        await settle(pilot)
         assert stored(app.db_path, ids[1]).read
         await pilot.press("n")  # skips the read third
         assert screen.articles.current_id == ids[3]
@@ -135,6 +137,7 @@ async def test_n_and_shift_n_open_next_and_previous_unread(tmp_path: Path) -> No
         await pilot.press("N")
         assert screen.articles.current_id == ids[4]
         await pilot.press("N")  # skips back over the read ones
+        await settle(pilot)
         assert screen.articles.current_id == ids[3] or stored(app.db_path, ids[4]).read
 
 
@@ -144,8 +147,10 @@ async def test_m_toggles_read(tmp_path: Path) -> None:
         screen = main(app)
         first = screen.articles.ids[0]
         await pilot.press("m")
+        await settle(pilot)
         assert stored(app.db_path, first).read
         await pilot.press("m")
+        await settle(pilot)
         assert not stored(app.db_path, first).read
 
 
@@ -155,6 +160,7 @@ async def test_a_marks_the_view_read(tmp_path: Path) -> None:
         screen = main(app)
         await pilot.press("4")  # Thời sự
         await pilot.press("a")
+        await settle(pilot)
         store = screen.store
         assert store.count(ArticleQuery(category="Thời sự", unread_only=True)) == 0
         assert screen.categories.current.count == 0
@@ -167,11 +173,13 @@ async def test_s_stars_and_saved_count_follows(tmp_path: Path) -> None:
         screen = main(app)
         first = screen.articles.ids[0]
         await pilot.press("s")
+        await settle(pilot)
         assert stored(app.db_path, first).starred
         assert screen.categories.entries[2].count == 1
         await pilot.press("3")
         assert screen.articles.ids == [first]
         await pilot.press("s")
+        await settle(pilot)
         assert not stored(app.db_path, first).starred
 
 
@@ -245,8 +253,10 @@ async def test_keys_remapped_from_config(tmp_path: Path) -> None:
         screen = main(app)
         first = screen.articles.ids[0]
         await pilot.press("s")
+        await settle(pilot)
         assert not stored(app.db_path, first).starred
         await pilot.press("x")
+        await settle(pilot)
         assert stored(app.db_path, first).starred
         footer = str(screen.query_one("#keys").render())
         assert "x Lưu" in footer and "^r Làm mới" in footer

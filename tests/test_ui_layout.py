@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_fixtures import SEED_CATEGORY, SEED_TITLE, make_app, ui_config
+from ui_fixtures import SEED_CATEGORY, SEED_TITLE, make_app, settle, ui_config
 
 from tui_news.store import Store
 from tui_news.ui.app import TuiNewsApp
@@ -70,6 +70,7 @@ async def test_mouse_click_category_and_article(tmp_path: Path) -> None:
         await pilot.click(screen.articles, offset=(5, 3))  # second article (lines 2-3 + border)
         assert screen.articles.current_id == ids[1]
         assert screen.article_view.article_id == ids[1]
+        await settle(pilot)
         assert screen.store.article(ids[1]).read
         await pilot.mouse_down(screen.articles)  # scrolling: the wheel moves the view
         await pilot.pause()

@@ -180,3 +180,9 @@ def make_app(tmp_path: Path, *, lang: str = "vi", offline: bool = True,
         build_cache(db, **cache)  # type: ignore[arg-type]
     return TuiNewsApp(config or ui_config(tmp_path, keys), db, offline=offline, lang=lang,
                       now=NOW)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the reader's mark queue has written every mark and the screen has heard."""
+    assert pilot.app.marks.flush(10)
+    await pilot.pause()

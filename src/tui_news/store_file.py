@@ -30,8 +30,14 @@ _R = TypeVar("_R")
 class StoreError(Exception):
     """The cache cannot be used (read-only dir, newer schema, locked for too long …).
 
-    str(e) is one clean line naming the file and the fault.
+    str(e) is one clean line naming the file and the fault. `kind` names the fault for a
+    message in the UI's language: "locked", "readonly", "full", "damaged", "gone" (the file was
+    deleted or replaced under an open connection) or "other".
     """
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class BatchLost(StoreError):
@@ -80,6 +86,7 @@ class CacheFile:
         self.path = path
         self.busy_timeout = busy_timeout
         self._in_batch = False
+        self._identity: tuple[int, int] | None = None  # the file opened (see gone())
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -155,6 +162,7 @@ class CacheFile:
                 store._upgrade()
             elif store._version() < SCHEMA_VERSION:
                 raise StoreError(f"the cache {path} needs upgrading; open it once read-write")
+            store._identity = _file_identity(path)
         except _Unreadable:
             conn.close()
             raise
@@ -252,6 +260,23 @@ class CacheFile:
                              f"{exc.strerror or exc}") from exc
         return target
 
+    @property
+    def identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the file this connection opened (None: not known)."""
+        return self._identity
+
+    def gone(self) -> bool:
+        """True when the file at `path` is no longer the one this connection opened: deleted
+        (with its data dir, say), moved away or replaced. SQLite keeps reading and writing the
+        unlinked file without a word; whatever is written to it is lost when it is closed."""
+        return self._identity is not None and _file_identity(self.path) != self._identity
+
+    def check_there(self) -> None:
+        """Raise StoreError (kind "gone") when `gone()`."""
+        if self.gone():
+            raise StoreError(f"the cache {self.path} was deleted or replaced while in use; "
+                             "restart tui-news", "gone")
+
     def close(self) -> None:
         """Close the connection (idempotent)."""
         with contextlib.suppress(sqlite3.Error):
@@ -268,16 +293,19 @@ class CacheFile:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return StoreError(f"the cache {self.path} is locked by another process (waited "
-                              f"{self.busy_timeout:g} s); try again when it has finished")
+                              f"{self.busy_timeout:g} s); try again when it has finished",
+                              "locked")
         if "readonly" in text or "read-only" in text:
-            return StoreError(f"the cache {self.path} is read-only")
-        if "disk is full" in text or "full" in text.split():
-            return StoreError(f"the disk holding the cache {self.path} is full")
+            return StoreError(f"the cache {self.path} is read-only", "readonly")
+        if "disk is full" in text or "full" in text.split() or (
+                "disk I/O error" in text and _disk_full(self.path)):
+            # A write into the WAL's shared memory on a full tmpfs is an I/O error, not FULL.
+            return StoreError(f"the disk holding the cache {self.path} is full", "full")
         if _corrupt_message(exc):
             with contextlib.suppress(OSError):
                 _check_marker(self.path).touch()
             return StoreError(f"the cache {self.path} is damaged ({text}); quit and restart "
-                              "tui-news to move it aside")
+                              "tui-news to move it aside", "damaged")
         return StoreError(f"the cache {self.path}: {text}")
 
     def _begin(self, conn: sqlite3.Connection) -> None:
@@ -355,7 +383,7 @@ class CacheFile:
                     # Disk full, I/O error and the like roll the whole transaction back, not
                     # just this savepoint: every write of the batch is gone.
                     fault = self._error(exc) if isinstance(exc, sqlite3.Error) else exc
-                    raise BatchLost(str(fault)) from exc
+                    raise BatchLost(str(fault), getattr(fault, "kind", "other")) from exc
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK TO write")
                     conn.execute("RELEASE write")
@@ -388,6 +416,23 @@ class CacheFile:
             with contextlib.suppress(OSError):
                 _check_marker(self.path).touch()
         return ok
+
+
+def _disk_full(path: Path) -> bool:
+    """Less than 64 KiB left on the file system holding `path`."""
+    try:
+        st = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 65536
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _check_marker(path: Path) -> Path:

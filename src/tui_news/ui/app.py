@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +13,10 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from tui_news.config import Config
+from tui_news.i18n import label
+from tui_news.mark_queue import MarkQueue, MarkStatus
 from tui_news.store import CacheMovedAside, Store, StoreError
+from tui_news.ui.display import store_reason
 from tui_news.ui.palette import ReaderCommands
 from tui_news.ui.screens.main import MainScreen
 
@@ -36,6 +41,8 @@ class TuiNewsApp(App[None]):
         self.lang = lang or config.language
         self._fixed_now = now
         self.store: Store | None = None
+        self.marks: MarkQueue | None = None
+        self.unsaved: MarkStatus | None = None  # marks left unwritten at quit (see run_app)
 
     def now(self) -> datetime:
         """The current time (or the fixed one given to the constructor)."""
@@ -51,27 +58,49 @@ class TuiNewsApp(App[None]):
             # Text, not str: the exit message is printed by Rich, which would parse a str as markup.
             self.exit(return_code=1, message=Text(str(exc)))
             return
+        # The UI thread only reads (a read never waits for the write lock in WAL); a search may
+        # index what waits for it, and gives up at once when another process holds the lock.
+        self.store.busy_timeout = 0.25
+        loop = asyncio.get_running_loop()
+
+        def changed(status: MarkStatus) -> None:  # on the queue's thread: never block it
+            loop.call_soon_threadsafe(self._marks_changed, status)
+
+        self.marks = MarkQueue(self.db_path, identity=self.store.identity, on_change=changed)
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
         self._restore_theme()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         # Pushed after the app's mount (a batch update): pushed inside it, the screen's first
         # frame was drawn in full and thrown away (~35 ms at 160x48) before the one shown.
-        self.call_later(self.push_screen, MainScreen(self.store, self.config, self.db_path,
-                                                     lang=self.lang, offline=self.offline,
-                                                     now=self.now))
+        self.call_later(self.push_screen, MainScreen(self.store, self.marks, self.config,
+                                                     self.db_path, lang=self.lang,
+                                                     offline=self.offline, now=self.now))
+
+    def _marks_changed(self, status: MarkStatus) -> None:
+        for screen in self.screen_stack:  # under the help screen too
+            if isinstance(screen, MainScreen):
+                screen.marks_changed(status)
 
     def _restore_theme(self) -> None:
         assert self.store is not None
-        name = self.store.setting("theme")
+        try:
+            name = self.store.setting("theme")
+        except StoreError:
+            return
         if name and name in self.available_themes:
             self.theme = name
 
     def _remember_theme(self, theme: Theme) -> None:
-        if self.store is not None and self.store.setting("theme") != theme.name:
-            self.store.set_setting("theme", theme.name)
+        if self.marks is not None:
+            self.marks.set_setting("theme", theme.name)
 
     def on_unmount(self) -> None:
+        if self.marks is not None:
+            # One more try for whatever is still pending; run_app says what is left.
+            status = self.marks.close()
+            if status.pending:
+                self.unsaved = status
         if self.store is not None:
             self.store.close()
 
@@ -80,7 +109,16 @@ def run_app(config: Config, db_path: Path, *, offline: bool, lang: str) -> int:
     """Run the reader until the user quits; the exit code for the CLI."""
     app = TuiNewsApp(config, db_path, offline=offline, lang=lang)
     app.run()
+    if app.unsaved is not None:
+        print(unsaved_message(app.unsaved, db_path, app.lang), file=sys.stderr)
+        return app.return_code or 1
     return app.return_code or 0
+
+
+def unsaved_message(status: MarkStatus, db_path: Path, lang: str) -> str:
+    """The line said at quit when marks could not be written (in the UI language)."""
+    return label("marks_unsaved", lang, count=status.pending, path=db_path,
+                 reason=store_reason(status.kind, lang))
 
 
 __all__ = ["TuiNewsApp", "run_app"]

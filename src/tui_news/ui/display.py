@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tui_news.i18n import label
 from tui_news.search import highlight_spans
 
 # The cache only holds clean text (SAFETY rule 1), but the screen is the last line of defence:
@@ -28,3 +29,9 @@ def match_spans(text: str, query: str | None) -> list[tuple[int, int]]:
     if not query or not text:
         return []
     return highlight_spans(text, query)
+
+
+def store_reason(kind: str | None, lang: str) -> str:
+    """A StoreError's kind ("locked", "full" …) as a short phrase in the UI language."""
+    known = ("locked", "readonly", "full", "damaged", "gone")
+    return label(f"store_{kind if kind in known else 'other'}", lang)

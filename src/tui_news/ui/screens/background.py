@@ -16,11 +16,13 @@ from textual import work
 from tui_news.config import Config
 from tui_news.i18n import label
 from tui_news.models import FullText, RefreshSummary
-from tui_news.ui.display import safe_line
+from tui_news.ui.display import safe_line, store_reason
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from tui_news.mark_queue import MarkQueue
+    from tui_news.store import Store
     from tui_news.ui.widgets.article_list import ArticleList
     from tui_news.ui.widgets.article_view import ArticleView
     from tui_news.ui.widgets.status_bar import StatusBar
@@ -39,6 +41,8 @@ class BackgroundWork:
     offline: bool
     _refreshing: bool
     _network_down: bool
+    store: Store
+    marks: MarkQueue
     _progress_shown: float = 0.0  # monotonic time of the last progress shown
     if TYPE_CHECKING:
         app: App[None]
@@ -71,6 +75,11 @@ class BackgroundWork:
             self.app.notify(label("offline", self.lang), severity="warning", markup=False)
             return
         if self._refreshing:
+            return
+        if self.store.gone():
+            # A refresh would create a new cache where the deleted one was; the reader shows
+            # the old one (its ids mean nothing in a new file). Say so instead.
+            self.status.set_state(label("store_gone", self.lang), error=True)
             return
         self._refreshing = True
         self.status.set_state(label("refreshing", self.lang, done=0, total="…"))
@@ -136,7 +145,12 @@ class BackgroundWork:
         self.reload_weather()
 
     def _set_network_state(self, message: str = "") -> None:
-        if self.offline or self._network_down:
+        marks = self.marks.status
+        if marks.error is not None and marks.pending:
+            # Marks that could not be written come first: they are the user's work.
+            self.status.set_state(label("marks_pending", self.lang, count=marks.pending,
+                                        reason=store_reason(marks.kind, self.lang)), error=True)
+        elif self.offline or self._network_down:
             self.status.set_state(label("offline", self.lang), offline=True)
         else:
             self.status.set_state(message)

@@ -1,14 +1,16 @@
 """MainScreen: weather on top, categories, article list and article pane; owns the reader's state.
 
-The screen holds the view (sidebar entry, unread-only, search) and the UI thread's Store; widgets
-only draw what they are given and post messages back. The refresh runs in a child process and the
-full text in a thread worker; both open their own Store (SQLite connections belong to one thread).
+The screen holds the view (sidebar entry, unread-only, search) and the UI thread's Store, which
+only reads; every mark goes to the MarkQueue (mark_queue.py), which writes on a thread of its own
+and keeps a mark pending (shown as such) until it is in the cache. Widgets only draw what they are
+given and post messages back. The refresh runs in a child process and the full text in a thread
+worker; both open their own Store (SQLite connections belong to one thread).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +29,8 @@ from tui_news.config import Config
 from tui_news.i18n import label
 from tui_news.links import is_web_url
 from tui_news.models import Article, ArticleQuery, FullText
-from tui_news.ui.display import safe_line
+from tui_news.store import StoreError
+from tui_news.ui.display import safe_line, store_reason
 from tui_news.ui.keys import reader_bindings
 from tui_news.ui.screens.background import BackgroundWork
 from tui_news.ui.widgets.article_list import ArticleList
@@ -37,6 +40,7 @@ from tui_news.ui.widgets.status_bar import KeyBar, StatusBar
 from tui_news.ui.widgets.weather_bar import WeatherBar
 
 if TYPE_CHECKING:
+    from tui_news.mark_queue import MarkQueue, MarkStatus
     from tui_news.store import Store
 
 # The pane follows the cursor once it rests: drawing an article per key press would cost more than
@@ -52,10 +56,12 @@ class MainScreen(BackgroundWork, Screen[None]):
 
     BINDINGS = reader_bindings()
 
-    def __init__(self, store: Store, config: Config, db_path: Path, *, lang: str,
-                 offline: bool, now: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, marks: MarkQueue, config: Config, db_path: Path, *,
+                 lang: str, offline: bool, now: Callable[[], datetime]) -> None:
         super().__init__()
         self.store = store
+        self.marks = marks
+        self._marks_written = 0
         self.config = config
         self.db_path = db_path
         self.lang = lang
@@ -81,8 +87,8 @@ class MainScreen(BackgroundWork, Screen[None]):
                                self.config.categories, id="categories")
             with Vertical(id="list-pane"):
                 yield Input(placeholder=label("search_placeholder", lang), id="search")
-                yield ArticleList(self.store.articles, lang=lang, now=self.now,
-                                  tz=self.config.tz, id="articles")
+                yield ArticleList(self._fetch, lang=lang, now=self.now, tz=self.config.tz,
+                                  pending=self.marks.is_pending, id="articles")
             yield ArticleView(placeholder=label("no_article", lang), id="article")
         yield StatusBar(id="status")
 
@@ -183,11 +189,15 @@ class MainScreen(BackgroundWork, Screen[None]):
         self._view_entry = self.categories.cursor
         query = self.current_query()
         first: list[Article] = []
-        if first_screen:
-            first = self.store.page(query, 0, FIRST_PAGE)
-            ids = [a.id for a in first]
-        else:
-            ids = self.store.ids(query)
+        try:
+            if first_screen:
+                first = self.marks.overlay(self.store.page(query, 0, FIRST_PAGE))
+                ids = [a.id for a in first]
+            else:
+                ids = self.store.ids(query)
+        except StoreError as exc:
+            self.store_failed(exc)
+            return
         self.articles.show_ids(ids, keep=keep, search=self.search_text, articles=first)
         title = [label("articles", self.lang), safe_line(self.categories.current.name)]
         if self.unread_only:
@@ -198,7 +208,32 @@ class MainScreen(BackgroundWork, Screen[None]):
         self.articles.border_title = Content(" · ".join(title))
 
     def reload_counts(self) -> None:
-        self.categories.set_counts(self.store.counts(self.config.categories))
+        try:
+            self.categories.set_counts(self.store.counts(self.config.categories))
+        except StoreError as exc:
+            self.store_failed(exc)
+
+    def _fetch(self, ids: Sequence[int]) -> list[Article]:
+        """The list's rows: as stored, with the marks not yet written applied."""
+        try:
+            return self.marks.overlay(self.store.articles(ids))
+        except StoreError as exc:
+            self.store_failed(exc)
+            return []
+
+    def store_failed(self, exc: StoreError) -> None:
+        """A read of the cache failed: say so on the status line; the reader keeps running."""
+        self.status.set_state(label("store_error", self.lang,
+                                    reason=store_reason(exc.kind, self.lang)), error=True)
+
+    def marks_changed(self, status: MarkStatus) -> None:
+        """The mark queue's news (on the UI thread): a fault to show, or marks now stored."""
+        if status.written != self._marks_written:
+            self._marks_written = status.written
+            self.reload_counts()
+            self.articles.refresh()  # the pending sign goes
+        if status.error is not None or not self._refreshing:
+            self._set_network_state()
 
     def reload_weather(self) -> None:
         """Cached weather from the store; the weather service is imported after first paint."""
@@ -226,25 +261,28 @@ class MainScreen(BackgroundWork, Screen[None]):
     def show_article(self, article_id: int, *, mark_read: bool,
                      full: FullText | None = None) -> None:
         """Draw an article in the pane; opening it (`mark_read`) writes the read state at once."""
-        article = self.store.article(article_id)
+        try:
+            found = self.marks.overlay(self.store.articles([article_id]))
+            article = found[0] if found else None
+            if article is not None and full is None and article.has_full_text:
+                full = self.store.full_text(article_id)
+        except StoreError as exc:
+            self.store_failed(exc)
+            return
         if article is None:
             return
-        if full is None and article.has_full_text:
-            full = self.store.full_text(article_id)
         from tui_news.render import article_document  # not needed for the first paint
 
         parts = article_document(article, full, lang=self.lang, tz=self.config.tz)
         self.article_view.show(article_id, parts)
         if mark_read and not article.read:
-            # Written before anything else happens, so the read state survives a crash.
-            self.store.set_read([article_id], True)
+            # Queued before anything else happens; written off the UI thread at once.
+            self.marks.set_read([article_id], True)
             self.articles.set_state([article_id], read=True)
-            self.reload_counts()
 
     def _set_read(self, article: Article, read: bool) -> None:
-        self.store.set_read([article.id], read)
+        self.marks.set_read([article.id], read)
         self.articles.set_state([article.id], read=read)
-        self.reload_counts()
 
     # --- messages from the widgets -----------------------------------------------------------
     @on(ArticleList.Highlighted)
@@ -369,18 +407,19 @@ class MainScreen(BackgroundWork, Screen[None]):
             self._set_read(article, not article.read)
 
     def action_mark_all_read(self) -> None:
-        count = self.store.mark_all_read(self.current_query())
-        self.articles.forget()
-        self.reload_counts()
-        self.app.notify(label("marked_read", self.lang, count=count), markup=False)
+        # Exactly the articles listed (a refresh may have stored more since), through the
+        # queue: marking 100,000 articles never holds a key.
+        ids = list(self.articles.ids)
+        self.marks.set_read(ids, True)
+        self.articles.set_state(ids, read=True)
+        self.app.notify(label("marked_read", self.lang, count=len(ids)), markup=False)
 
     def action_star(self) -> None:
         article = self.target_article()
         if article is None:
             return
-        self.store.set_starred([article.id], not article.starred)
+        self.marks.set_starred([article.id], not article.starred)
         self.articles.set_state([article.id], starred=not article.starred)
-        self.reload_counts()
 
     def action_unread_only(self) -> None:
         self.unread_only = not self.unread_only

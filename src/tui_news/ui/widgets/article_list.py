@@ -61,9 +61,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.article_id = article_id
 
     def __init__(self, fetch: Fetch, *, lang: str, now: Callable[[], datetime],
-                 tz: tzinfo | None = None, id: str | None = None) -> None:
+                 tz: tzinfo | None = None, pending: Callable[[int], bool] | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self._fetch = fetch
+        self._pending = pending or (lambda _id: False)
         self._lang = lang
         self._now = now
         self._tz = tz
@@ -252,7 +254,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def _title_line(self, article: Article) -> Text:
         state = "article-list--read" if article.read else "article-list--unread"
         title_style = self.get_component_rich_style(state)
-        text = Text("● " if not article.read else "  ", style=title_style, end="")
+        # ◌: a mark shown but not in the cache yet (the write queue is still trying).
+        sign = "◌ " if self._pending(article.id) else "● " if not article.read else "  "
+        text = Text(sign, style=title_style, end="")
         title = Text(safe_line(article.title), style=title_style, end="")
         match = self.get_component_rich_style("article-list--match")
         for start, end in match_spans(title.plain, self.search):
