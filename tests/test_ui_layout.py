@@ -96,7 +96,7 @@ async def test_weather_bar_fresh_stale_and_never(tmp_path: Path) -> None:
         await pilot.pause(0.1)
         text = str(main(app).query_one(WeatherBar).render())
         assert "Thời tiết các vùng" in text
-        assert "Hà Nội  21° ☁ Nhiều mây" in text and "08:15" in text
+        assert "Hà Nội 21° ☁ Nhiều mây" in text and "08:15" in text
         assert "cập nhật" not in text
     (tmp_path / "stale").mkdir()
     app = make_app(tmp_path / "stale", weather="stale")

@@ -49,7 +49,7 @@ async def test_background_refresh_then_full_text(tmp_path: Path, site: Site) -> 
         await _until(pilot, lambda: not screen._refreshing)
         state = str(screen.query_one("#state").render())
         assert "Đã làm mới 1/1 nguồn" in state
-        assert "Hà Nội  21°" in str(screen.query_one("#weather").render())
+        assert "Hà Nội 21°" in str(screen.query_one("#weather").render())
         article = screen.store.article(screen.articles.ids[0])
         assert article.title == SEED_TITLE
         await pilot.press("enter")

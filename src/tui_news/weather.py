@@ -1,4 +1,7 @@
-"""Current weather of the configured cities from Open-Meteo: WMO descriptions, cache, staleness."""
+"""Current weather of the configured cities from Open-Meteo: request, strict parsing, cache.
+
+The WMO table, condition texts and ages live in weather_text.py (no httpx, no Textual).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +13,16 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tui_news.dates import relative_time
 from tui_news.fetch import FetchError
 from tui_news.models import City, Weather
 from tui_news.store import StoreError
 from tui_news.text import clean
+from tui_news.weather_text import WMO_CODES, age_text, describe, is_stale
 
 if TYPE_CHECKING:
     from tui_news.config import Config
     from tui_news.fetch import Fetcher
     from tui_news.store import Store
-
-# Observations older than this are shown dimmed with their age (PRODUCT.md: "over 2 hours").
-STALE_AFTER = timedelta(hours=2)
 
 CURRENT_FIELDS = ("temperature_2m", "relative_humidity_2m", "apparent_temperature", "is_day",
                   "weather_code", "wind_speed_10m")
@@ -39,65 +39,12 @@ MIN_TEMPERATURE_C, MAX_TEMPERATURE_C = -90.0, 60.0
 # Clock skew allowance: an observation further in the future than this is a broken answer.
 FUTURE_LEEWAY = timedelta(days=1)
 
-UNKNOWN_SYMBOL, UNKNOWN_TEXT = "?", "—"
-
-# WMO weather interpretation code → (symbol, Vietnamese, English), from DOMAIN.md. Every symbol is
-# one terminal cell without a variation selector, so the weather bar never shifts.
-_WMO: dict[int, tuple[str, str, str]] = {
-    0: ("☀", "Trời quang", "Clear"),
-    1: ("☀", "Ít mây", "Mainly clear"),
-    2: ("◐", "Có mây", "Partly cloudy"),
-    3: ("☁", "Nhiều mây", "Overcast"),
-    45: ("≡", "Sương mù", "Fog"),
-    48: ("≡", "Sương mù", "Fog"),
-    51: (",", "Mưa phùn", "Drizzle"),
-    53: (",", "Mưa phùn", "Drizzle"),
-    55: (",", "Mưa phùn", "Drizzle"),
-    56: (";", "Mưa phùn băng giá", "Freezing drizzle"),
-    57: (";", "Mưa phùn băng giá", "Freezing drizzle"),
-    61: ("☂", "Mưa nhỏ", "Light rain"),
-    63: ("☂", "Mưa vừa", "Rain"),
-    65: ("☂", "Mưa to", "Heavy rain"),
-    66: ("☂", "Mưa băng giá", "Freezing rain"),
-    67: ("☂", "Mưa băng giá", "Freezing rain"),
-    71: ("❄", "Tuyết rơi", "Snow"),
-    73: ("❄", "Tuyết rơi", "Snow"),
-    75: ("❄", "Tuyết rơi", "Snow"),
-    77: ("❄", "Tuyết rơi", "Snow"),
-    80: ("☂", "Mưa rào nhẹ", "Light showers"),
-    81: ("☂", "Mưa rào", "Showers"),
-    82: ("☂", "Mưa rào rất to", "Violent showers"),
-    85: ("❄", "Mưa tuyết", "Snow showers"),
-    86: ("❄", "Mưa tuyết", "Snow showers"),
-    95: ("↯", "Dông", "Thunderstorm"),
-    96: ("↯", "Dông kèm mưa đá", "Thunderstorm with hail"),
-    99: ("↯", "Dông kèm mưa đá", "Thunderstorm with hail"),
-}
-WMO_CODES = frozenset(_WMO)
-_NIGHT_CLEAR = "☾"
-
-
 class WeatherError(Exception):
     """The weather could not be fetched. str(e) is one clean line naming the service host."""
 
     def __init__(self, host: str, reason: str) -> None:
         super().__init__(f"weather service {host}: {reason}")
         self.host, self.reason = host, reason
-
-
-# --- descriptions --------------------------------------------------------------------------------
-
-
-def describe(code: int | None, is_day: bool | None, lang: str) -> tuple[str, str]:
-    """(one-cell symbol, condition text in `lang`) for a WMO code; ("?", "—") when unknown."""
-    entry = _WMO.get(code) if isinstance(code, int) else None
-    if entry is None:
-        return UNKNOWN_SYMBOL, UNKNOWN_TEXT
-    symbol, vi, en = entry
-    # Only "clear" gets a night symbol: a sun at midnight reads as a bug, clouds look the same.
-    if code == 0 and is_day is False:
-        symbol = _NIGHT_CLEAR
-    return symbol, en if lang == "en" else vi
 
 
 # --- fetching ------------------------------------------------------------------------------------
@@ -238,14 +185,6 @@ async def fetch_weather(fetcher: Fetcher, url: str, cities: Sequence[City], *,
 # --- cache ---------------------------------------------------------------------------------------
 
 
-def is_stale(w: Weather, now: datetime) -> bool:
-    """Older than STALE_AFTER, measured from the observation (else the fetch); never-fetched: no."""
-    # The observation time is what the reader cares about: a fresh fetch of an old observation
-    # is still old weather.
-    reference = w.observed_at or w.fetched_at
-    return reference is not None and now - reference > STALE_AFTER
-
-
 def cached_weather(store: Store, cities: Sequence[City], *,
                    now: datetime | None = None) -> list[Weather]:
     """The last good observation per configured city, in config order, with `stale` computed."""
@@ -315,10 +254,6 @@ def weather_to_json(w: Weather, lang: str, *, tz: tzinfo | None = None) -> dict[
     }
 
 
-def age_text(w: Weather, now: datetime, lang: str, *, tz: tzinfo | None = None) -> str:
-    """"cập nhật 3 giờ trước" / "updated 3 h ago" from the observation time; "" if never fetched."""
-    reference = w.observed_at or w.fetched_at
-    if reference is None:
-        return ""
-    when = relative_time(reference, now, lang=lang, tz=tz)  # type: ignore[arg-type]
-    return f"updated {when}" if lang == "en" else f"cập nhật {when}"
+__all__ = ["WMO_CODES", "WeatherError", "age_text", "cached_weather", "describe", "fetch_weather",
+           "is_stale", "parse_weather", "update_weather", "weather_due", "weather_request_url",
+           "weather_to_json"]
