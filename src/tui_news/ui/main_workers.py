@@ -1,4 +1,4 @@
-"""Background work of the main screen: feed refresh and full-text download.
+"""MainWorkersMixin: the main screen's background work (feed refresh, weather, full text).
 
 The refresh (feeds and weather) runs in a child process (ui/refresh_process.py) awaited by an
 async worker; the full text runs in a thread worker with its own Store (SQLite connections belong
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 PROGRESS_INTERVAL = 0.25  # seconds between two progress updates on screen
 
 
-class BackgroundWork:
-    """Mixin for MainScreen: refresh (group "feeds") and full text (group "fulltext")."""
+class MainWorkersMixin:
+    """Mixed into MainScreen (not a screen of its own): refresh (worker group "feeds"), weather
+    ("weather") and full text ("fulltext"), and what their results change on screen."""
 
     # Provided by MainScreen.
     config: Config
