@@ -307,3 +307,23 @@ def _entry(link: str):  # type: ignore[no-untyped-def]
 
     return ParsedEntry(key=link, title="Bài có liên kết lạ", link=link, summary="",
                        published=NOW)
+
+
+async def test_escape_steps_back_one_level_at_a_time(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main(app)
+        everything = list(screen.articles.ids)
+        await pilot.press("slash")
+        await pilot.press(*"son tay", "enter")
+        results = list(screen.articles.ids)
+        assert 0 < len(results) < len(everything)
+        await pilot.press("enter")  # the narrow reading view covers the results
+        assert screen.has_class("-reading")
+        await pilot.press("escape")  # article → results
+        assert not screen.has_class("-reading")
+        assert screen.search_text == "son tay" and screen.articles.ids == results
+        assert screen.focused is screen.articles
+        await pilot.press("escape")  # results → the list as it was
+        assert screen.search_text is None and screen.articles.ids == everything
+        assert screen.view_entry.name == "Tất cả"

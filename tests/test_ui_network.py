@@ -123,3 +123,24 @@ async def test_r_refreshes_the_category_and_shift_r_everything(tmp_path: Path,
         await _until(pilot, lambda: len(site.requests_for("/v1/forecast")) == weather_asked + 1)
         await app.workers.wait_for_complete()
         assert (len(site.requests_for("/a.xml")), len(site.requests_for("/b.xml"))) == (3, 2)
+
+
+async def test_refresh_on_start_false_opens_from_the_cache(tmp_path: Path, site: Site) -> None:
+    from dataclasses import replace
+
+    from ui_fixtures import build_cache
+
+    site.add_file("/feed.xml", "feeds/sontay-feed.xml")
+    db = build_cache(tmp_path / "cache.sqlite")  # its weather is 45 minutes old: due
+    config = replace(_config(tmp_path, site), refresh_on_start=False)
+    app = TuiNewsApp(config, db, offline=False, lang="vi", now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await _until(pilot, lambda: len(site.requests_for("/v1/forecast")) == 1)
+        await app.workers.wait_for_complete()
+        assert site.requests_for("/feed.xml") == []
+        assert not screen._refreshing
+        await pilot.press("R")
+        await _until(pilot, lambda: len(site.requests_for("/feed.xml")) == 1)
+        await _until(pilot, lambda: not screen._refreshing)

@@ -40,6 +40,7 @@ class Config:
     language: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     refresh_minutes: int = 30  # how often the open reader refreshes feeds
+    refresh_on_start: bool = True  # the reader refreshes when it opens
     timeout: float = 20.0
     concurrency: int = 16
     user_agent: str = DEFAULT_USER_AGENT
@@ -69,7 +70,8 @@ class Config:
 # Known keys per table, with their type; anything else is reported as a warning, not an error,
 # so a config written for a newer version still opens.
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "general": {"language": str, "timezone": str, "refresh_minutes": int},
+    "general": {"language": str, "timezone": str, "refresh_minutes": int,
+                "refresh_on_start": bool},
     "network": {"timeout": (int, float), "concurrency": int, "user_agent": str},
     "weather": {"url": str, "refresh_minutes": int, "cities": list},
     "offline": {"prefetch": bool},
@@ -189,6 +191,7 @@ class _Builder:
             language=language,
             timezone=tz_name,
             refresh_minutes=self.positive("general", "refresh_minutes", 30, 24 * 60),
+            refresh_on_start=self.get("general", "refresh_on_start", True),
             timeout=float(self.positive("network", "timeout", 20, 600)),
             concurrency=self.positive("network", "concurrency", 16, 64),
             user_agent=clean(self.get("network", "user_agent", DEFAULT_USER_AGENT), limit=200)

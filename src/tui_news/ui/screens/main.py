@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -32,10 +33,10 @@ from tui_news.models import Article, ArticleQuery, FullText
 from tui_news.store import StoreError
 from tui_news.ui.display import safe_line, store_reason
 from tui_news.ui.keys import reader_bindings
-from tui_news.ui.screens.background import BackgroundWork
+from tui_news.ui.main_workers import MainWorkersMixin
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView
-from tui_news.ui.widgets.category_list import CategoryList
+from tui_news.ui.widgets.category_list import CategoryList, Entry
 from tui_news.ui.widgets.status_bar import KeyBar, StatusBar
 from tui_news.ui.widgets.weather_bar import WeatherBar
 
@@ -51,10 +52,16 @@ NARROW_WIDTH = 100  # below this the article pane covers the list instead of sit
 FIRST_PAGE = 100  # articles listed for the first paint (more than any screen shows)
 
 
-class MainScreen(BackgroundWork, Screen[None]):
+class MainScreen(MainWorkersMixin, Screen[None]):
     """The three-pane reader."""
 
     BINDINGS = reader_bindings()
+
+    # The view: which sidebar entry, unread only or not, which search. Setting one loads the
+    # view at once (the watchers below), so keys typed right after `7` act on the new list.
+    entry: var[int] = var(0, init=False)
+    unread_only: var[bool] = var(False, init=False)
+    search_text: var[str | None] = var(None, init=False)
 
     def __init__(self, store: Store, marks: MarkQueue, config: Config, db_path: Path, *,
                  lang: str, offline: bool, now: Callable[[], datetime]) -> None:
@@ -67,21 +74,18 @@ class MainScreen(BackgroundWork, Screen[None]):
         self.lang = lang
         self.offline = offline
         self.now = now
-        self.unread_only = False
-        self.search_text: str | None = None
-        self._before_search: tuple[int, int | None] | None = None
+        self._before_search: int | None = None  # the article under the cursor before `/`
         self._rest_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._refreshing = False
         self._network_down = False
-        self._view_entry = -1  # the sidebar entry whose articles the list shows
         self._painted = False  # set once this screen's first frame has gone to the driver
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield WeatherBar([c.name for c in self.config.cities], lang=lang, tz=self.config.tz,
-                         id="weather")
+        yield WeatherBar([c.name for c in self.config.cities], lang=lang, now=self.now,
+                         tz=self.config.tz, id="weather")
         with Horizontal(id="panes"):
             yield CategoryList((label("all", lang), label("unread", lang), label("starred", lang)),
                                self.config.categories, id="categories")
@@ -138,7 +142,10 @@ class MainScreen(BackgroundWork, Screen[None]):
         self.load_view(keep=self.articles.current_id)  # every id, now that the screen is up
         self.reload_weather()
         if not self.offline:
-            self.start_refresh(None)
+            if self.config.refresh_on_start:
+                self.start_refresh(None)
+            else:  # `refresh_on_start = false`: the weather only, and only when it is due
+                self._weather_if_due()
             self.set_interval(self.config.refresh_minutes * 60, self._scheduled_refresh,
                               name="refresh-timer")
             self.set_interval(self.config.weather_refresh_minutes * 60, self._scheduled_weather,
@@ -171,9 +178,24 @@ class MainScreen(BackgroundWork, Screen[None]):
         bindings = sorted(shown.values(), key=lambda b: order[b.id])
         self.query_one(KeyBar).show_bindings(bindings, self.lang, self.app.get_key_display)
 
-    # --- data --------------------------------------------------------------------------------
+    # --- the view --------------------------------------------------------------------------
+    @property
+    def view_entry(self) -> Entry:
+        """The sidebar entry whose articles the list shows."""
+        return self.categories.entries[self.entry]
+
+    def watch_entry(self, entry: int) -> None:
+        self.categories.show_cursor(entry)
+        self.load_view()
+
+    def watch_unread_only(self) -> None:
+        self.load_view(keep=self.articles.current_id)
+
+    def watch_search_text(self) -> None:
+        self.load_view(keep=self.articles.current_id if self.search_text is None else None)
+
     def current_query(self) -> ArticleQuery:
-        query = self.categories.current.query
+        query = self.view_entry.query
         if self.unread_only:
             query = replace(query, unread_only=True)
         if self.search_text:
@@ -186,7 +208,6 @@ class MainScreen(BackgroundWork, Screen[None]):
         `first_screen` loads one page only: every id of 100,000 articles takes ~50 ms, which
         the first paint should not wait for (PERFORMANCE.md: first paint ≤ 2× a minimal app).
         """
-        self._view_entry = self.categories.cursor
         query = self.current_query()
         first: list[Article] = []
         try:
@@ -199,7 +220,7 @@ class MainScreen(BackgroundWork, Screen[None]):
             self.store_failed(exc)
             return
         self.articles.show_ids(ids, keep=keep, search=self.search_text, articles=first)
-        title = [label("articles", self.lang), safe_line(self.categories.current.name)]
+        title = [label("articles", self.lang), safe_line(self.view_entry.name)]
         if self.unread_only:
             title.append(label("unread_only", self.lang))
         if self.search_text:
@@ -237,16 +258,18 @@ class MainScreen(BackgroundWork, Screen[None]):
 
     def reload_weather(self) -> None:
         """Cached weather from the store; the weather service is imported after first paint."""
-        from tui_news import weather as service
+        from tui_news.weather import cached_weather
+
+        observations = cached_weather(self.store, self.config.cities, now=self.now())
+        self.query_one(WeatherBar).show_weather(observations)
+
+    def _weather_if_due(self) -> None:
+        from tui_news.weather import cached_weather, weather_due
 
         now = self.now()
-        observations = service.cached_weather(self.store, self.config.cities, now=now)
-        tz = self.config.tz
-
-        def age(w, when, lang):  # type: ignore[no-untyped-def]
-            return service.age_text(w, when, lang, tz=tz)
-
-        self.query_one(WeatherBar).show_weather(observations, now, service.describe, age)
+        cached = cached_weather(self.store, self.config.cities, now=now)
+        if weather_due(cached, self.config.weather_refresh_minutes, now):
+            self._scheduled_weather()
 
     def target_article(self) -> Article | None:
         """The article keys act on: the open one when the pane has focus, else the cursor's."""
@@ -308,13 +331,7 @@ class MainScreen(BackgroundWork, Screen[None]):
 
     @on(CategoryList.Changed)
     def _category_changed(self, message: CategoryList.Changed) -> None:
-        self._sync_view()
-
-    def _sync_view(self) -> None:
-        """Load the sidebar entry's articles now, not when its message arrives: keys typed
-        right after `7` (as `7 j enter` from a fast typist) must act on the new list."""
-        if self._view_entry != self.categories.cursor:
-            self.load_view()
+        self.entry = message.index  # a click; keys set `entry` themselves
 
     @on(CategoryList.Selected)
     def _category_selected(self, message: CategoryList.Selected) -> None:
@@ -332,7 +349,6 @@ class MainScreen(BackgroundWork, Screen[None]):
 
     def _run_search(self, value: str) -> None:
         self.search_text = value or None
-        self.load_view()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, message: Input.Submitted) -> None:
@@ -351,8 +367,7 @@ class MainScreen(BackgroundWork, Screen[None]):
     def _step(self, delta: int) -> None:
         focused = self.focused
         if focused is self.categories:
-            self.categories.move(delta)
-            self._sync_view()
+            self.entry = max(0, min(self.entry + delta, len(self.categories.entries) - 1))
         elif focused is self.article_view:
             if delta > 0:
                 self.article_view.scroll_down(animate=False)
@@ -364,7 +379,7 @@ class MainScreen(BackgroundWork, Screen[None]):
     def action_open(self) -> None:
         focused = self.focused
         if focused is self.categories:
-            self.categories.move_cursor(self.categories.cursor, select=True)
+            self.categories.move_cursor(self.entry, select=True)
         elif focused is self.articles:
             self.articles.select()
 
@@ -377,8 +392,7 @@ class MainScreen(BackgroundWork, Screen[None]):
     def action_sidebar(self, number: int) -> None:
         """Jump to the Nth sidebar entry (1 = Tất cả) and show its articles."""
         if number <= len(self.categories.entries):
-            self.categories.move_cursor(number - 1)
-            self._sync_view()
+            self.entry = number - 1
             self.set_focus(self.articles)
 
     def action_page_down(self) -> None:
@@ -423,30 +437,31 @@ class MainScreen(BackgroundWork, Screen[None]):
 
     def action_unread_only(self) -> None:
         self.unread_only = not self.unread_only
-        self.load_view(keep=self.articles.current_id)
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         if not search.display:
-            self._before_search = (self.categories.cursor, self.articles.current_id)
+            self._before_search = self.articles.current_id
             search.display = True
         self.set_focus(search)
 
     def action_back(self) -> None:
-        """Escape: leave the search (the list as it was), or the narrow article view."""
+        """Escape, one level at a time: the article (narrow: back to the list; wide: focus back
+        on the list), then the search (the list as it was before `/`)."""
         search = self.query_one("#search", Input)
-        if search.display:
+        if self.has_class("-reading"):
+            self.remove_class("-reading")
+            self.set_focus(self.articles)
+        elif self.focused is self.article_view:
+            self.set_focus(self.articles)
+        elif search.display:
             if self._search_timer is not None:
                 self._search_timer.stop()
-            search.value = ""
             search.display = False
-            self.search_text = None
-            keep = self._before_search[1] if self._before_search else None
-            self._before_search = None
+            search.value = ""
+            keep, self._before_search = self._before_search, None
+            self.set_reactive(MainScreen.search_text, None)
             self.load_view(keep=keep)
-            self.set_focus(self.articles)
-        elif self.has_class("-reading"):
-            self.remove_class("-reading")
             self.set_focus(self.articles)
 
     def action_full_text(self) -> None:
@@ -485,7 +500,7 @@ class MainScreen(BackgroundWork, Screen[None]):
         return link
 
     def action_refresh(self) -> None:
-        category = self.categories.current.category
+        category = self.view_entry.category
         # "This category" refreshes its feeds only; the sidebar's views refresh everything.
         self.start_refresh({category} if category else None, weather=category is None)
 

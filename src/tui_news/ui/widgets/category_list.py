@@ -81,6 +81,11 @@ class CategoryList(Widget, can_focus=True, inherit_bindings=False):
         self.entries = updated
         self.refresh(layout=True)
 
+    def show_cursor(self, index: int) -> None:
+        """Draw the cursor on entry `index` (the screen's view state); announces nothing."""
+        self.cursor = max(0, min(index, len(self.entries) - 1))
+        self.refresh()
+
     def move_cursor(self, index: int, *, select: bool = False) -> None:
         """Put the cursor on entry `index` (clamped); `select` also opens it."""
         index = max(0, min(index, len(self.entries) - 1))
