@@ -1,6 +1,6 @@
 """MainWorkersMixin: the main screen's background work (feed refresh, weather, full text).
 
-The refresh (feeds and weather) runs in a child process (ui/refresh_process.py) awaited by an
+The refresh (feeds and weather) runs in a child process (refresh_process.py) awaited by an
 async worker; the full text runs in a thread worker with its own Store (SQLite connections belong
 to one thread) and comes back to the UI thread with `call_from_thread`.
 """
@@ -88,7 +88,7 @@ class MainWorkersMixin:
 
     @work(exclusive=True, group="weather", exit_on_error=False, name="refresh_weather")
     async def refresh_weather(self) -> None:
-        from tui_news.ui.refresh_process import run_refresh_process
+        from tui_news.refresh_process import run_refresh_process
 
         try:
             # No categories: no feeds, only the weather (one request for every city).
@@ -103,7 +103,7 @@ class MainWorkersMixin:
     async def refresh_feeds(self, categories: set[str] | None, weather: bool = True) -> None:
         # A child process (niced), not a thread: fetching, parsing and ingest never hold the
         # reader's GIL or its event loop (PERFORMANCE.md: key p99 ≤ 50 ms during a refresh).
-        from tui_news.ui.refresh_process import run_refresh_process
+        from tui_news.refresh_process import run_refresh_process
 
         try:
             summary = await run_refresh_process(self.config, self.db_path,

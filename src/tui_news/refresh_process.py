@@ -40,13 +40,25 @@ class RefreshProcessError(Exception):
     """The child failed or died; str(e) is one line."""
 
 
-async def run_refresh_process(config: Config, db_path: Path, *,
-                              categories: set[str] | None = None, weather: bool = True,
-                              progress: Callable[[int, int], None] | None = None,
-                              nice: int = REFRESH_NICE) -> RefreshSummary:
+async def run_refresh_process(
+    config: Config,
+    db_path: Path,
+    *,
+    categories: set[str] | None = None,
+    weather: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    nice: int = REFRESH_NICE,
+) -> RefreshSummary:
     """Run the refresh in a child process; `progress(done, total)` per finished feed."""
-    request = pickle.dumps({"config": config, "db_path": Path(db_path),
-                            "categories": categories, "weather": weather, "nice": nice})
+    request = pickle.dumps(
+        {
+            "config": config,
+            "db_path": Path(db_path),
+            "categories": categories,
+            "weather": weather,
+            "nice": nice,
+        }
+    )
     env = dict(os.environ)
     env["PYTHONIOENCODING"] = "utf-8"
     # A process group of its own (the terminal's signals are not for it), but the reader's
@@ -54,9 +66,15 @@ async def run_refresh_process(config: Config, db_path: Path, *,
     # would undo the child's niceness (a new session got half the CPU whatever its nice, and
     # key presses during a refresh waited up to 100 ms).
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tui_news.ui.refresh_process",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env=env, process_group=0)
+        sys.executable,
+        "-m",
+        "tui_news.refresh_process",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        process_group=0,
+    )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     stderr_task = asyncio.ensure_future(proc.stderr.read())
     summary: RefreshSummary | None = None
@@ -111,8 +129,10 @@ def _reap_later(proc: asyncio.subprocess.Process, stderr_task: asyncio.Future[by
 
 
 def _summary(data: dict[str, Any]) -> RefreshSummary:
-    results = tuple(FeedResult(str(r["url"]), str(r["status"]), int(r.get("new") or 0),
-                               r.get("error")) for r in data["results"])
+    results = tuple(
+        FeedResult(str(r["url"]), str(r["status"]), int(r.get("new") or 0), r.get("error"))
+        for r in data["results"]
+    )
     return RefreshSummary(results=results, weather_error=data.get("weather_error"))
 
 
@@ -140,19 +160,29 @@ def child_main() -> int:
         _send({"progress": [done, total]})
 
     try:
-        summary = run_refresh(request["config"], request["db_path"],
-                              categories=request["categories"], weather=request["weather"],
-                              progress=progress)
+        summary = run_refresh(
+            request["config"],
+            request["db_path"],
+            categories=request["categories"],
+            weather=request["weather"],
+            progress=progress,
+        )
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the pipeline's fault: one line for the status bar
         _send({"error": str(exc) or type(exc).__name__})
         return 1
-    _send({"summary": {
-        "results": [{"url": r.url, "status": r.status, "new": r.new, "error": r.error}
-                    for r in summary.results],
-        "weather_error": summary.weather_error,
-    }})
+    _send(
+        {
+            "summary": {
+                "results": [
+                    {"url": r.url, "status": r.status, "new": r.new, "error": r.error}
+                    for r in summary.results
+                ],
+                "weather_error": summary.weather_error,
+            }
+        }
+    )
     sys.stdout.close()  # the reader has all it waits for; what follows is upkeep
     try:
         # This refresh's new articles, and any a `tui-news refresh` from cron left waiting.
