@@ -11,14 +11,22 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lhtml
 
+from tui_news.extract_fallback import ExtractorUnavailable, trafilatura_blocks
 from tui_news.extract_meta import first, json_ld, ld_text, metas_of, parse_page_date, text_of
-from tui_news.extract_sites import SiteRule, rule_for
-from tui_news.extract_walk import RawBlock, caption_text, is_upper, prune, related_phrase, walk
+from tui_news.extract_sites import SiteRule, pick, rule_for
+from tui_news.extract_walk import (
+    RawBlock,
+    byline_text,
+    is_hidden,
+    is_upper,
+    prune,
+    walk,
+)
 from tui_news.links import normalize_link
 from tui_news.models import Block, BlockKind, FullText
 from tui_news.text import clean, fold, strip_outlet_prefix
 
-__all__ = ["ExtractError", "extract_article", "parse_page_date"]
+__all__ = ["ExtractError", "ExtractorUnavailable", "extract_article", "parse_page_date"]
 
 
 class ExtractError(Exception):
@@ -37,8 +45,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
-def _decode(data: bytes | str) -> str:
-    """Bytes → str: BOM, then UTF-8 if valid, then the declared charset, then UTF-8 with U+FFFD."""
+def _decode(data: bytes | str) -> tuple[str, bytes]:
+    """Bytes → (str, its UTF-8 bytes): BOM, then UTF-8 if valid, then the declared charset, then
+    UTF-8 with U+FFFD. Valid UTF-8 input is handed back as is (libxml2 parses bytes faster)."""
+    utf8: bytes | None = None
     if isinstance(data, str):
         text = data
     else:
@@ -52,6 +62,7 @@ def _decode(data: bytes | str) -> str:
         else:
             try:
                 text = data.decode("utf-8")
+                utf8 = data
             except UnicodeDecodeError:
                 m = _META_CHARSET.search(data[:16384])
                 encoding = m.group(1).decode("ascii") if m else "utf-8"
@@ -62,7 +73,10 @@ def _decode(data: bytes | str) -> str:
     if _mostly_controls(text[:1024].encode("utf-8", "replace")):
         raise ExtractError("not an HTML page (binary content)")
     # libxml2 stops at NUL; an XML declaration in a str makes lxml refuse the document
-    return _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+    if "\x00" in text:
+        text, utf8 = text.replace("\x00", ""), None
+    text = _XML_DECL.sub("", text, count=1)
+    return text, utf8 if utf8 is not None else text.encode("utf-8", "replace")
 
 
 def _mostly_controls(head: bytes) -> bool:
@@ -72,12 +86,13 @@ def _mostly_controls(head: bytes) -> bool:
     return bad > len(head) // 10
 
 
-def _parse(text: str) -> lhtml.HtmlElement:
+def _parse(text: str, utf8: bytes) -> lhtml.HtmlElement:
     if "<" not in text[:65536]:
         raise ExtractError("not an HTML page")
-    parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True)
+    # libxml2 reads UTF-8 bytes about twice as fast as a Python str (which it converts first)
+    parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
     try:
-        doc = lhtml.document_fromstring(text, parser=parser)
+        doc = lhtml.document_fromstring(utf8, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"not an HTML page ({clean(exc, limit=80)})") from None
     for br in doc.iter("br"):  # text_content() would glue the lines of a <br> together
@@ -93,7 +108,14 @@ _CONTAINER_HINT = re.compile(
     r"|post[-_]?(?:content|body)|story[-_]?body|fck_detail|main[-_]?text|noi[-_]?dung",
     re.I,
 )
-_LEAD_CLASS = re.compile(r"sapo|^description$|^lead$|^summary$|chapeau|^excerpt$|[-_]lead$", re.I)
+_LEAD_CLASS = re.compile(
+    r"sapo|^description$|^lead$|summary$|chapeau|^excerpt$|[-_]lead$|[-_]desc$", re.I
+)
+_LEAD_XPATH = (
+    "//*[@class and not(ancestor::a) and (contains(@class, 'sapo') or contains(@class, 'lead')"
+    " or contains(@class, 'summary') or contains(@class, 'desc') or contains(@class, 'chapeau')"
+    " or contains(@class, 'excerpt'))]"
+)
 _DATE_CLASS = re.compile(r"date|time|publish", re.I)
 # fmt: off
 _AUTHOR_SELECTORS = (".author", ".article__author", ".detail-author", ".author-name",
@@ -127,76 +149,56 @@ def _find_container(doc: lhtml.HtmlElement) -> lhtml.HtmlElement | None:
 
 
 def _generic_lead(doc: lhtml.HtmlElement) -> str:
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el.tag in ("meta", "script", "style", "a"):
+    """The page's own sapo element: the first visible one, never a teaser card's (inside a link)."""
+    checked = 0
+    for el in doc.xpath(_LEAD_XPATH):
+        if el.tag in ("meta", "script", "style", "a", "body", "html"):
             continue
-        classes = (el.get("class") or "").split()
-        if any(_LEAD_CLASS.search(c) for c in classes):
-            text = text_of(el)
-            if len(text) >= 30:
-                return text
+        if not any(_LEAD_CLASS.search(c) for c in (el.get("class") or "").split()):
+            continue
+        checked += 1
+        if checked > 40:
+            break
+        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()):
+            continue
+        text = lead_text(el)
+        if len(text) >= 30:
+            return text
     return ""
 
 
-def _trafilatura_blocks(text: str, doc: lhtml.HtmlElement, url: str, base: str) -> list[RawBlock]:
-    import trafilatura  # heavy: import only when a page needs it
+_DATELINE_MAX = 40
 
-    try:
-        xml = trafilatura.extract(
-            text,
-            url=url,
-            output_format="xml",
-            include_comments=False,
-            include_images=True,
-            include_links=True,
-            include_tables=True,
-            with_metadata=False,
-            deduplicate=False,
-        )
-    except Exception:  # trafilatura raises assorted internals on broken markup: not an article
-        return []
-    if not xml:
-        return []
-    try:
-        root = etree.fromstring(xml.encode("utf-8"))
-    except etree.XMLSyntaxError:
-        return []
-    # trafilatura keeps an image but not its caption: look the caption up by image address
-    captions: dict[str, str] = {}
-    for fig in doc.iter("figure"):
-        cap = caption_text(fig)
-        for img in fig.iter("img"):
-            for attr in ("src", "data-src", "data-original"):
-                link = normalize_link(img.get(attr), base)
-                if link and cap:
-                    captions[link] = cap
-    out: list[RawBlock] = []
-    main = root.find("main")
-    for el in main.iter() if main is not None else ():
-        if el.tag == "graphic":
-            cap = captions.get(normalize_link(el.get("src"), base) or "", "")
-            if cap:
-                out.append(RawBlock(BlockKind.CAPTION, cap))
-            continue
-        # Containers holding <p> are read through their paragraphs, never twice
-        if el.tag not in ("p", "head", "row") and not (
-            el.tag in ("item", "quote") and el.find("p") is None
-        ):
-            continue
-        if el.tag == "row":
-            line = " | ".join(clean("".join(c.itertext())) for c in el.iter("cell"))
-        else:
-            line = clean("".join(el.itertext()))
-        links = tuple(lk for r in el.iter("ref") if (lk := normalize_link(r.get("target"), base)))
-        kind = BlockKind.HEADING if el.tag == "head" else BlockKind.PARAGRAPH
-        if line and not (related_phrase(line.casefold()) and len(line) < 200):
-            out.append(RawBlock(kind, line, links))
-    return out
+
+def lead_text(el: lhtml.HtmlElement | None) -> str:
+    """A sapo's text; a dateline at its start ("<span>Hà Giang</span>Hơn 23h…", which the page
+    sets apart with a dash) is joined with " - " instead of being glued to the first word."""
+    if el is None:
+        return ""
+    first_child = next((c for c in el if isinstance(c.tag, str)), None)
+    if (
+        first_child is not None
+        and first_child.tag == "span"
+        and not (el.text or "").strip()
+        and (first_child.tail or "")[:1].isalnum()
+    ):
+        stamp = clean(first_child.text_content())
+        if 0 < len(stamp) <= _DATELINE_MAX and stamp[-1:].isalnum():
+            rest = clean(
+                (first_child.tail or "")
+                + "".join(
+                    (c.text_content() if isinstance(c.tag, str) else "") + (c.tail or "")
+                    for c in first_child.itersiblings()
+                )
+            )
+            return f"{stamp} - {rest}"
+    return text_of(el)
 
 
 def _page_byline(doc: lhtml.HtmlElement, ld: dict[str, Any]) -> str:
     for selector in _AUTHOR_SELECTORS:
-        text = text_of(first(doc, selector))
+        el = first(doc, selector)
+        text = byline_text(el) if el is not None else ""
         if text:
             return text
     authors = ld.get("author")
@@ -222,8 +224,8 @@ def _key(text: str) -> str:
 
 def extract_article(html: bytes | str, url: str) -> FullText:
     """Reduce an article page to its title, date and text blocks in page order (pure, no I/O)."""
-    text = _decode(html)
-    doc = _parse(text)
+    text, utf8 = _decode(html)
+    doc = _parse(text, utf8)
     ld = json_ld(doc)
     metas = metas_of(doc)
     base = url
@@ -240,12 +242,15 @@ def extract_article(html: bytes | str, url: str) -> FullText:
     published: datetime | None = None
     raws: list[RawBlock] = []
     if rule is not None:
-        body = first(doc, rule.body)
+        body = pick(doc, rule.body)
         if body is not None:
-            title = text_of(first(doc, rule.title))
-            lead = text_of(first(doc, rule.lead))
-            published = parse_page_date(text_of(first(doc, rule.date)))
-            byline = text_of(first(doc, rule.byline)) if rule.byline else ""
+            title = text_of(pick(doc, rule.title))
+            lead = lead_text(pick(doc, rule.lead))
+            published = parse_page_date(text_of(pick(doc, rule.date)))
+            by_el = pick(doc, rule.byline) if rule.byline else None
+            byline = byline_text(by_el) if by_el is not None else ""
+            for furniture in body.cssselect(rule.drop) if rule.drop else ():
+                furniture.drop_tree()
             prune(body)
             raws = list(walk(body, base))
     if _body_chars(raws) < MIN_BODY_CHARS:
@@ -254,20 +259,14 @@ def extract_article(html: bytes | str, url: str) -> FullText:
             prune(body)
             raws = list(walk(body, base))
     if _body_chars(raws) < MIN_BODY_CHARS:
-        raws = _trafilatura_blocks(text, doc, url, base)
+        raws = trafilatura_blocks(text, doc, url, base)
     chars = _body_chars(raws)
     if login_form and chars < _LOGIN_WALL_CHARS:
         raise ExtractError("not an article (a login wall)")
     if chars < MIN_BODY_CHARS:
         raise ExtractError("not an article (no body text found)")
 
-    title = (
-        title
-        or metas.get("og:title")
-        or text_of(first(doc, "h1"))
-        or ld_text(ld.get("headline"))
-        or text_of(first(doc, "title"))
-    )
+    title = title or _page_title(doc, ld, metas)
     lead = (
         lead
         or _generic_lead(doc)
@@ -294,8 +293,22 @@ def extract_article(html: bytes | str, url: str) -> FullText:
     return _assemble(title or None, published, lead, raws, byline, url)
 
 
+def _page_title(doc: lhtml.HtmlElement, ld: dict[str, Any], metas: dict[str, str]) -> str:
+    """og:title, or the page's <h1> when og:title is that plus a " – Section - Site" suffix."""
+    og = metas.get("og:title", "")
+    h1 = text_of(first(doc, "h1"))
+    if og and h1 and len(h1) >= 10 and og != h1 and fold(og).startswith(fold(h1)):
+        rest = og[len(h1) :].lstrip()
+        if rest[:1] in ("-", "–", "—", "|", ":"):
+            return h1
+    return og or h1 or ld_text(ld.get("headline")) or text_of(first(doc, "title"))
+
+
 def _body_chars(raws: list[RawBlock]) -> int:
     return sum(len(r.text) for r in raws if r.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
+
+
+_AMBIGUOUS = re.compile(r"(?<!\d)(?:[1-9]|1[0-2])/(?:[1-9]|1[0-2])/\d{4}.*[AP]M", re.I)
 
 
 def _page_date(
@@ -316,7 +329,8 @@ def _page_date(
     ]
     candidates += [t.get("datetime") for t in doc.iter("time")][:3]
     for raw in candidates:
-        if isinstance(raw, str) and (value := parse_page_date(raw)):
+        # "3/4/2024 7:12:35 AM": month first or day first? The date line the page shows says
+        if isinstance(raw, str) and not _AMBIGUOUS.search(raw) and (value := parse_page_date(raw)):
             return value
     checked = 0
     for el in doc.iter():
@@ -340,10 +354,14 @@ def _assemble(
     url: str,
 ) -> FullText:
     lead_key, title_key = _key(lead), _key(title or "")
+    # Author blocks inside the body: the byline when the page has none outside it
+    inside = [r.text for r in raws if r.kind is BlockKind.BYLINE]
+    byline = byline or " - ".join(dict.fromkeys(inside))
     body = [
         r
         for r in raws
         if r.text
+        and r.kind is not BlockKind.BYLINE
         and _key(strip_outlet_prefix(r.text)) != lead_key
         and not (r.kind is BlockKind.HEADING and _key(r.text) == title_key)
     ]

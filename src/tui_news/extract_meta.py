@@ -76,7 +76,8 @@ def metas_of(doc: lhtml.HtmlElement) -> dict[str, str]:
     return out
 
 
-_DMY = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?!\d)")
+_PM = re.compile(r"\d\s*PM\b", re.I)
 _HM = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?!\d)")
 _GMT = re.compile(r"GMT\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
 _ISO_OFFSET = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*([+-])\s*(\d{1,2}):?(\d{2})\s*$")
@@ -93,9 +94,13 @@ def parse_page_date(raw: str | None, *, now: datetime | None = None) -> datetime
         # "2026-10-07 07:49 + 07:00" (VnExpress pubdate meta, stray spaces) → ISO
         iso = _ISO_OFFSET.sub(lambda g: f"{g[1]}{g[2]}{int(g[3]):02d}:{g[4]}", text)
         return parse_date(iso, now=now)
-    day, month, year = (int(g) for g in m.groups())
+    day, month, year = int(m[1]), int(m[3]), int(m[4])
+    if month > 12 and day <= 12 and re.search(r"[AP]M\b", text, re.I):
+        day, month = month, day  # "3/24/2024 7:12:35 AM": written the US way
     hm = _HM.search(text)
     hour, minute = (int(hm[1]), int(hm[2])) if hm else (0, 0)
+    if _PM.search(text) and hour < 12:
+        hour += 12
     tz: timezone = VIETNAM
     g = _GMT.search(text)
     if g:

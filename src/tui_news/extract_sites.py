@@ -1,47 +1,108 @@
-"""Site rules: where one outlet's article page keeps its title, sapo, body, date and byline."""
+"""Site rules: where one outlet's article page keeps its title, sapo, body, date and byline.
+
+Only what a general rule cannot get right is here. Each field is a CSS selector, or several
+separated by "; " and tried in that order (an outlet's current layout first, older ones after);
+the first element found wins. Furniture inside the body (hidden copies, teaser cards, link lists,
+author blocks, captions in image tables) is handled by the general rules in extract_walk.py.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import html as lhtml
+from lxml.cssselect import CSSSelector
 
 
 @dataclass(frozen=True)
 class SiteRule:
-    """CSS selectors for one outlet's article page (first match of each wins)."""
+    """Where one outlet puts each part of an article page."""
 
+    name: str
     hosts: tuple[str, ...]  # the host or any subdomain of it
     title: str
     lead: str
     body: str
     date: str
-    # A byline element outside the body; a right-aligned or UPPER-CASE last paragraph also counts
-    byline: str | None = None
+    # A byline element outside the body; an author block, a right-aligned or UPPER-CASE last
+    # paragraph inside it also count
+    byline: str = ""
+    # Site furniture inside the body that no general rule recognises
+    drop: str = ""
 
 
+# The CMS that Tuổi Trẻ, Người Lao Động and Thanh Niên share (detail-title, detail-sapo, …)
+_DETAIL_TITLE = "h1.detail-title"
+_DETAIL_SAPO = "h2.detail-sapo"
+_DETAIL_BODY = "div.detail-content[data-role=content]; div.detail-cmain; div.detail-content"
+_DETAIL_TIME = "div.detail-time; .detail-time"
+_DETAIL_AUTHOR = "div.detail-author; .author-info"
+# The CMS of PLO, Nhân Dân and Hà Nội Mới (article__title, article__sapo, article__body, …)
+_ARTICLE_TITLE = "h1.article__title"
+_ARTICLE_SAPO = "div.article__sapo; .article__sapo"
+_ARTICLE_BODY = "div.article__body"
+_ARTICLE_TIME = "time.article__time; .article__meta time; .article__time"
+_ARTICLE_AUTHOR = ".article__header .author; div.author.cms-author; .article__author"
+
+# fmt: off
 SITE_RULES: tuple[SiteRule, ...] = (
-    SiteRule(
-        hosts=("vnexpress.net",),
-        title="h1.title-detail",
-        lead="p.description",
-        body="article.fck_detail",
-        date="span.date",
-    ),
-    SiteRule(
-        hosts=("baochinhphu.vn", "chinhphu.vn"),
-        title="h1.detail-title",
-        lead="h2.detail-sapo",
-        body="div.detail-content",
-        date=".detail-time",
-    ),
-    SiteRule(
-        hosts=("tuoitre.vn",),
-        title="h1.detail-title",
-        lead="h2.detail-sapo",
-        body=".detail-content",
-        date=".detail-time",
-        byline=".detail-author",
-    ),
+    SiteRule("VnExpress", ("vnexpress.net",),
+             title="h1.title-detail", lead="p.description", body="article.fck_detail",
+             date="span.date"),
+    SiteRule("Báo Chính phủ", ("baochinhphu.vn", "chinhphu.vn"),
+             title="h1.detail-title", lead="h2.detail-sapo",
+             body="div.detail-content[data-role=content]; div.detail-content",
+             date=".detail-time"),
+    # Three layouts: today's; 2015 desktop (div.fck under a wrapper also named detail-content);
+    # 2015 mobile (the sapo is the first paragraph of section.fck)
+    SiteRule("Tuổi Trẻ", ("tuoitre.vn",),
+             title=f"{_DETAIL_TITLE}; h1.title-2; section.fck h1",
+             lead=f"{_DETAIL_SAPO}; p.txt-head; section.fck > p",
+             body="div.detail-content[data-role=content]; div.fck",
+             date=f"{_DETAIL_TIME}; .tool-bar span.date",
+             byline=f"{_DETAIL_AUTHOR}; .hlight span.author"),
+    SiteRule("Người Lao Động", ("nld.com.vn",),
+             title=_DETAIL_TITLE, lead=_DETAIL_SAPO, body=_DETAIL_BODY, date=_DETAIL_TIME,
+             byline=_DETAIL_AUTHOR),
+    SiteRule("Thanh Niên", ("thanhnien.vn",),
+             title=_DETAIL_TITLE, lead=_DETAIL_SAPO, body=_DETAIL_BODY, date=_DETAIL_TIME,
+             byline=_DETAIL_AUTHOR),
+    # Today's layout (utility classes only: found by structure) before the older singular-*
+    SiteRule("Dân Trí", ("dantri.com.vn",),
+             title="article h1; h1.title-page",
+             lead="article > h2; h2.singular-sapo; .singular-sapo",
+             body="#desktop-in-article; div.singular-content",
+             date="article time; time.author-time",
+             byline="article a[href*='/tac-gia/']; .author-name"),
+    SiteRule("VietNamNet", ("vietnamnet.vn",),
+             title="h1.content-detail-title", lead="h2.content-detail-sapo",
+             body="#maincontent; div.maincontent", date=".publish-date",
+             byline=".article-detail-author__info; .article-detail-author"),
+    SiteRule("Znews", ("znews.vn", "zingnews.vn"),
+             title="h1.the-article-title", lead="p.the-article-summary",
+             body="div.the-article-body", date="li.the-article-publish; .the-article-publish",
+             byline=".the-article-credit .author; .the-article-author"),
+    SiteRule("CafeF", ("cafef.vn",),
+             title="h1.title", lead="h2.sapo", body="div.detail-content", date="span.pdate",
+             byline="p.author"),
+    SiteRule("Báo Đầu Tư", ("baodautu.vn",),
+             title="h1.title-detail; h1", lead="div.sapo_detail", body="#content_detail_news",
+             date="span.post-time", byline="a.author"),
+    SiteRule("Bongdaplus", ("bongdaplus.vn",),
+             title="h1", lead="div.summary", body="#postContent", date="div.editor",
+             byline="div.editor a"),
+    SiteRule("PLO", ("plo.vn",),
+             title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
+             byline=_ARTICLE_AUTHOR, drop=".article__meta"),
+    SiteRule("Nhân Dân", ("nhandan.vn",),
+             title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
+             byline=_ARTICLE_AUTHOR, drop=".article__meta"),
+    SiteRule("Hà Nội Mới", ("hanoimoi.vn",),
+             title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
+             byline=_ARTICLE_AUTHOR, drop=".article__meta"),
 )
+# fmt: on
 
 
 def rule_for(host: str | None) -> SiteRule | None:
@@ -51,3 +112,19 @@ def rule_for(host: str | None) -> SiteRule | None:
         if any(host == h or host.endswith("." + h) for h in rule.hosts):
             return rule
     return None
+
+
+def pick(doc: lhtml.HtmlElement, selectors: str) -> lhtml.HtmlElement | None:
+    """The first element of the first of "; "-separated selectors that finds one, or None."""
+    for selector in selectors.split(";"):
+        selector = selector.strip()
+        if selector:
+            found = _compiled(selector)(doc)
+            if found:
+                return found[0]
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")

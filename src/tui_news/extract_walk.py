@@ -20,21 +20,32 @@ _DROP_TAGS = frozenset({
     "link", "head",
 })
 _JUNK_TOKEN = re.compile(
-    r"related|relate-?news|kbwscwl-relatedbox|VCObjectBoxRelatedNews|tin_xemthem|xemthem|"
-    r"share|social|comment|advert|^ads?$|^adv$|banner|breadcrumb|^tags?$|box-tags?|newsletter|"
-    r"^menu|^nav",
+    r"relate|kbwscwl-relatedbox|VCObjectBoxRelatedNews|tin_xemthem|xemthem|readmore|"
+    r"share|social|comment|popup|advert|^ads?$|^adv$|banner|breadcrumb|^tags?$|box-tags?|"
+    r"keyword|newsletter|^menu|^nav",
     re.IGNORECASE,
 )
 _RELATED_PHRASES = ("tham khảo thêm", "đọc thêm", "xem thêm", "tin liên quan", "bài liên quan",
-                    "tin cùng chuyên mục", "có thể bạn quan tâm")
+                    "tin cùng chuyên mục", "có thể bạn quan tâm", "đọc tiếp", "từ khóa",
+                    "từ khoá", "xem các bài viết của tác giả", "dòng sự kiện")
+# Hidden until a script shows it (VnExpress photo stories keep a hidden copy of each description)
+_HIDDEN_CLASSES = frozenset({"hide", "hidden", "d-none", "invisible", "sr-only", "visually-hidden"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Teaser cards and link lists: blocks whose text is (almost) all link text
+_CARD_TAGS = frozenset({"div", "section", "article", "ul", "ol", "table", "dl"})
+_CARD_LINK_RATIO = 0.9
+_CARD_MAX_DEPTH = 40  # deeper than any real page's body; keeps hostile nesting linear
 _BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "ul", "ol", "li", "dl", "dt", "dd",
     "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "table", "thead", "tbody",
     "tfoot", "tr", "td", "th", "blockquote", "pre", "center", "hr",
 })
 # fmt: on
+_INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "u", "abbr", "sup", "sub"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_CAPTION_CLASS = re.compile(r"caption|^image$|^Image$|desc_image", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption|legend|embcap|^image$|desc_image", re.IGNORECASE)
+_AUTHOR_CLASS = re.compile(r"^author|author$|author_mail|^byline$", re.IGNORECASE)
+_VIDEO_BOX = re.compile(r"^wrap_video$|^video[-_]?box$|^box[-_]?video$", re.IGNORECASE)
 _MAX_DEPTH = 200  # libxml2 nests deeper than Python should recurse; below this, text is flattened
 
 
@@ -49,7 +60,31 @@ def _tokens(el: lhtml.HtmlElement) -> list[str]:
 
 
 def _is_junk(el: lhtml.HtmlElement) -> bool:
-    return el.tag in _DROP_TAGS or any(_JUNK_TOKEN.search(t) for t in _tokens(el))
+    if el.tag in _DROP_TAGS:
+        return True
+    # An inline link is article text whatever its class says (PLO's autolinks are "cms-relate")
+    return el.tag not in _INLINE_TAGS and any(_JUNK_TOKEN.search(t) for t in _tokens(el))
+
+
+def is_hidden(el: lhtml.HtmlElement) -> bool:
+    """True for elements a reader never sees (hidden, aria-hidden, display:none, .hide)."""
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    classes = el.get("class")
+    return bool(classes) and not _HIDDEN_CLASSES.isdisjoint(classes.split())
+
+
+def _is_card(el: lhtml.HtmlElement) -> bool:
+    """A teaser card, a related-links list or a label over one: its text is all link text."""
+    if el.tag not in _CARD_TAGS or el.find(".//a") is None:
+        return False
+    if el.tag == "table" and el.find(".//img") is not None and _caption_cells(el):
+        return False  # an image table with a caption cell
+    total, ratio = _link_ratio(el)
+    return total > 0 and ratio >= _CARD_LINK_RATIO
 
 
 def _leading(el: lhtml.HtmlElement, size: int = 40) -> str:
@@ -83,10 +118,13 @@ def _link_ratio(el: lhtml.HtmlElement) -> tuple[int, float]:
 def prune(container: lhtml.HtmlElement) -> None:
     """Remove scripts, widgets and related-news boxes from inside a body container."""
     doomed: list[lhtml.HtmlElement] = []
-    stack = list(reversed([c for c in container if isinstance(c.tag, str)]))
+    stack = [(c, 1) for c in reversed(container) if isinstance(c.tag, str)]
     while stack:
-        el = stack.pop()
-        if _is_junk(el):
+        el, depth = stack.pop()
+        if _is_junk(el) or is_hidden(el):
+            doomed.append(el)
+            continue
+        if depth <= _CARD_MAX_DEPTH and _is_card(el):
             doomed.append(el)
             continue
         if related_phrase(_leading(el)):
@@ -103,7 +141,7 @@ def prune(container: lhtml.HtmlElement) -> None:
                         else:
                             break
                 continue
-        stack.extend(reversed([c for c in el if isinstance(c.tag, str)]))
+        stack.extend((c, depth + 1) for c in reversed(el) if isinstance(c.tag, str))
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -198,6 +236,34 @@ def _paragraph(el: lhtml.HtmlElement, base: str) -> RawBlock | None:
     return RawBlock(kind, text, _links(el, base), _right(el))
 
 
+_NAME_CLASS = re.compile(r"(?:^|[-_])name$", re.IGNORECASE)
+_SEPARATORS = " -–—,|•·"
+
+
+def _inside_name(item: lhtml.HtmlElement, top: lhtml.HtmlElement) -> bool:
+    anc = item.getparent()
+    while anc is not None and anc is not top:
+        if _classes_match(anc, _NAME_CLASS):
+            return True
+        anc = anc.getparent()
+    return False
+
+
+def byline_text(el: lhtml.HtmlElement) -> str:
+    """An author element's names as published, joined with " - " (no avatars, no "và 1 tác giả
+    khác", no "Xem các bài viết của tác giả"); its whole text when it marks no names."""
+    names: list[str] = []
+    for item in el.iter():
+        if item is el or not isinstance(item.tag, str) or not _classes_match(item, _NAME_CLASS):
+            continue
+        if _inside_name(item, el):
+            continue  # inside a name already counted
+        name = clean(item.text_content()).strip(_SEPARATORS)
+        if name and name not in names:
+            names.append(name)
+    return " - ".join(names) if names else clean(el.text_content()).strip(_SEPARATORS)
+
+
 def is_upper(text: str) -> bool:
     """True for UPPER-CASE text with a few letters (how many outlets print bylines)."""
     letters = [c for c in text if c.isalpha()]
@@ -209,8 +275,39 @@ def walk(el: lhtml.HtmlElement, base: str) -> Iterator[RawBlock]:
     yield from _walk_children(el, base, 0)
 
 
+def _caption_cells(table: lhtml.HtmlElement) -> list[lhtml.HtmlElement]:
+    """The cells of an image table that hold no image: its caption (a cell under the image)."""
+    return [
+        td
+        for td in table.iter("td", "th")
+        if td.find(".//img") is None and clean(td.text_content())
+    ]
+
+
+def _classes_match(el: lhtml.HtmlElement, pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(c) for c in (el.get("class") or "").split())
+
+
 def _walk_one(el: lhtml.HtmlElement, base: str, depth: int) -> Iterator[RawBlock]:
     tag = el.tag
+    if tag == "table" and el.find(".//img") is not None and len(el.findall(".//tr")) <= 4:
+        text = " ".join(clean(td.text_content()) for td in _caption_cells(el)).strip()
+        if text:
+            yield RawBlock(BlockKind.CAPTION, text)
+        return
+    if tag not in ("figure", "table") and (
+        _classes_match(el, _CAPTION_CLASS)
+        or (_classes_match(el, _VIDEO_BOX) and len(clean(el.text_content())) <= 300)
+    ):
+        text = clean(el.text_content())
+        if text:
+            yield RawBlock(BlockKind.CAPTION, text)
+        return
+    if _classes_match(el, _AUTHOR_CLASS):
+        text = byline_text(el)
+        if text:
+            yield RawBlock(BlockKind.BYLINE, text)
+        return
     if _is_caption_box(el) and (tag != "figure" or _has_media(el) or caption_text(el)):
         text = caption_text(el)
         if not text and tag != "figure":
