@@ -9,8 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui_news.config import Config
-from tui_news.extract import ExtractError, extract_article
+from tui_news.extract import ExtractError, ExtractorUnavailable, extract_article
 from tui_news.fetch import Fetcher, FetchError
+from tui_news.i18n import label
 from tui_news.models import Article, FullText
 from tui_news.store import CacheMovedAside, Store
 
@@ -22,13 +23,21 @@ class FullTextError(Exception):
     """The page could not be turned into an article. str(e) is one clean line."""
 
 
-async def download_full_text(fetcher: Fetcher, store: Store, article: Article) -> FullText:
+class FullTextUnavailable(FullTextError):
+    """The extraction library cannot be loaded (missing or broken install); str(e) says so in
+    the UI language. Every page that needs it fails alike, so callers say it once."""
+
+
+async def download_full_text(
+    fetcher: Fetcher, store: Store, article: Article, *, lang: str = "vi"
+) -> FullText:
     """Fetch, extract and store the full text of `article`."""
     if not article.link:
         raise FullTextError("this article has no web link")
     try:
-        response = await fetcher.get(article.link, max_bytes=PAGE_LIMIT,
-                                     accept="text/html,application/xhtml+xml")
+        response = await fetcher.get(
+            article.link, max_bytes=PAGE_LIMIT, accept="text/html,application/xhtml+xml"
+        )
     except FetchError as exc:
         raise FullTextError(f"could not download the page: {exc}") from None
     content_type = response.headers.get("content-type", "text/html").lower()
@@ -36,17 +45,23 @@ async def download_full_text(fetcher: Fetcher, store: Store, article: Article) -
         raise FullTextError(f"the page is not HTML ({content_type.split(';')[0]})")
     try:
         full = await asyncio.to_thread(extract_article, response.body, response.url)
+    except ExtractorUnavailable:
+        raise FullTextUnavailable(label("fulltext_no_extractor", lang)) from None
     except ExtractError as exc:
         raise FullTextError(f"no article text on the page: {exc}") from None
     store.save_full_text(article.id, full)
     return full
 
 
-async def prefetch(fetcher: Fetcher, store: Store, ids: Sequence[int]) -> tuple[int, int]:
+async def prefetch(
+    fetcher: Fetcher, store: Store, ids: Sequence[int], *, lang: str = "vi"
+) -> tuple[int, int, str | None]:
     """Download full texts of `ids`, each page once, at most PER_HOST per site at a time.
 
-    Returns (downloaded, failed); failures keep the summary and are tried again next refresh.
+    Returns (downloaded, failed, message); failures keep the summary and are tried again next
+    refresh; the message, once, when the extraction library cannot be loaded (else None).
     """
+    unavailable: list[str] = []
     hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(PER_HOST))
     seen: set[str] = set()
     articles: list[Article] = []
@@ -58,14 +73,17 @@ async def prefetch(fetcher: Fetcher, store: Store, ids: Sequence[int]) -> tuple[
     async def one(article: Article) -> bool:
         async with hosts[urlsplit(article.link or "").hostname or ""]:
             try:
-                await download_full_text(fetcher, store, article)
+                await download_full_text(fetcher, store, article, lang=lang)
+            except FullTextUnavailable as exc:
+                unavailable.append(str(exc))
+                return False
             except FullTextError:
                 return False
             return True
 
     outcomes = await asyncio.gather(*(one(a) for a in articles))
     ok = sum(outcomes)
-    return ok, len(outcomes) - ok
+    return ok, len(outcomes) - ok, (unavailable[0] if unavailable else None)
 
 
 def fetch_full_text(config: Config, db_path: Path, article_id: int) -> FullText:
@@ -80,9 +98,10 @@ def fetch_full_text(config: Config, db_path: Path, article_id: int) -> FullText:
             raise FullTextError(f"no article with id {article_id}")
 
         async def run() -> FullText:
-            async with Fetcher(user_agent=config.user_agent, timeout=config.timeout,
-                               concurrency=config.concurrency) as fetcher:
-                return await download_full_text(fetcher, store, article)
+            async with Fetcher(
+                user_agent=config.user_agent, timeout=config.timeout, concurrency=config.concurrency
+            ) as fetcher:
+                return await download_full_text(fetcher, store, article, lang=config.language)
 
         return asyncio.run(run())
     finally:

@@ -30,6 +30,8 @@ LABELS: dict[str, dict[str, str]] = {
         "loading": "Đang tải toàn văn…",
         "fulltext_error": "Không tải được toàn văn: {error}",
         "fulltext_unavailable": "Chưa thể tải toàn văn trong phiên bản này",
+        "fulltext_no_extractor": "Không nạp được thư viện trích xuất toàn văn (trafilatura); "
+                                 "bài vẫn giữ tóm tắt",
         "refreshing": "Đang làm mới {done}/{total}",
         "refresh_failed": "Làm mới thất bại: {error}",
         "no_link": "Bài này không có liên kết web",
@@ -111,6 +113,8 @@ LABELS: dict[str, dict[str, str]] = {
         "loading": "Loading the full text…",
         "fulltext_error": "Could not load the full text: {error}",
         "fulltext_unavailable": "Full text is not available in this build",
+        "fulltext_no_extractor": "The full-text extraction library (trafilatura) cannot be "
+                                 "loaded; articles keep their summary",
         "refreshing": "Refreshing {done}/{total}",
         "refresh_failed": "Refresh failed: {error}",
         "no_link": "This article has no web link",

@@ -169,6 +169,7 @@ class FeedResult:
 class RefreshSummary:
     results: tuple[FeedResult, ...]
     weather_error: str | None = None
+    full_text_error: str | None = None  # the extraction library cannot be loaded (UI language)
 
     @property
     def failed(self) -> tuple[FeedResult, ...]:

@@ -115,7 +115,7 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
                            concurrency=config.concurrency) as fetcher:
             results = await refresh_feeds(store, fetcher, pool, select_feeds(config, categories),
                                           progress=progress, now=started)
-            weather_error = None
+            weather_error = full_text_error = None
             if weather:
                 from tui_news.weather import update_weather
 
@@ -123,12 +123,15 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
             if full or config.prefetch:
                 from tui_news.fulltext import prefetch
 
-                await prefetch(fetcher, store, store.ids_without_full_text(since=started))
+                _, _, full_text_error = await prefetch(
+                    fetcher, store, store.ids_without_full_text(since=started),
+                    lang=config.language)
     finally:
         pool.shutdown()
     if config.keep_days:
         store.purge(config.keep_days)
-    return RefreshSummary(results=results, weather_error=weather_error)
+    return RefreshSummary(results=results, weather_error=weather_error,
+                          full_text_error=full_text_error)
 
 
 def run_refresh(config: Config, db_path: Path, *, categories: set[str] | None = None,

@@ -106,10 +106,12 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            from tui_news.fulltext import FullTextError, fetch_full_text
+            from tui_news.fulltext import FullTextError, FullTextUnavailable, fetch_full_text
 
             try:
                 full = fetch_full_text(ctx.config, ctx.db_path, article.id)
+            except FullTextUnavailable as exc:  # says in the UI language that the summary stays
+                print(f"tui-news: {exc}", file=sys.stderr)
             except FullTextError as exc:
                 print(f"tui-news: {exc}; showing the summary", file=sys.stderr)
     parts = article_document(article, full, lang=ctx.lang, tz=ctx.config.tz, notes=False)

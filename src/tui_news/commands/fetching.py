@@ -60,6 +60,8 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         print(f"tui-news: {feed_error_line(failed)}", file=sys.stderr)
     if summary.weather_error:
         print(f"tui-news: {summary.weather_error}", file=sys.stderr)
+    if summary.full_text_error:
+        print(f"tui-news: {summary.full_text_error}", file=sys.stderr)
     total = len(summary.results)
     by_status = {
         s: sum(r.status == s for r in summary.results)

@@ -1,0 +1,100 @@
+"""A missing or broken trafilatura: the summary stays and one line in the UI language says why.
+
+The reader runs in a real process whose sitecustomize (on PYTHONPATH) makes `import trafilatura`
+fail the way a missing install does, or raise like a broken one.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, Cli, Site
+
+from tui_news.i18n import label
+
+SEED_LINK = "/tin-tuc/son-tay-quan-tam-day-manh-phong-trao.html"
+AN_NINH = "Nội chính - An ninh - Quốc phòng"
+
+BLOCKS = {
+    "missing": "import sys\nsys.modules['trafilatura'] = None\n",
+    "broken": (
+        "import importlib.abc, sys\n"
+        "class Broken(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'trafilatura':\n"
+        "            raise RuntimeError('half-installed trafilatura')\n"
+        "sys.meta_path.insert(0, Broken())\n"
+    ),
+}
+
+
+def _run(cli: Cli, block: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(block)}
+    return subprocess.run(
+        [sys.executable, "-m", "tui_news", "--config", str(cli.config),
+         "--data-dir", str(cli.data_dir), *args],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def no_container(site: Site, cli: Cli) -> tuple[Cli, int]:
+    """The seed article with no obvious body container: only trafilatura can read it."""
+    feed = site.add_file("/seed.rss", "seed/sontay-feed.xml")
+    page = (FIXTURES / "seed" / "sontay-article.html").read_bytes()
+    site.add(SEED_LINK, page.replace(b'class="news-content"', b'class="x"'), "text/html")
+    cli.write_config([(feed, AN_NINH)], weather_url=site.url("/v1/forecast"))
+    assert cli("refresh").status == 0
+    (item,) = cli("articles", "--json").json()
+    return cli, item["id"]
+
+
+@pytest.mark.parametrize("how", sorted(BLOCKS))
+def test_show_full_keeps_the_summary_and_says_why(
+    no_container: tuple[Cli, int], tmp_path: Path, how: str
+) -> None:
+    cli, article_id = no_container
+    block = tmp_path / "block"
+    block.mkdir()
+    (block / "sitecustomize.py").write_text(BLOCKS[how])
+    run = _run(cli, block, "show", str(article_id), "--full")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [f"tui-news: {label('fulltext_no_extractor', 'vi')}"]
+    assert "Traceback" not in run.stderr
+    assert "Trong những năm gần đây" in run.stdout
+    assert "HOÀNG PHƯƠNG - PHẠM HẢO" not in run.stdout  # the summary, not a full text
+    (item,) = cli("articles", "--json").json()
+    assert item["full_text"] is False
+
+
+def test_refresh_full_says_it_once_in_english_when_asked(
+    no_container: tuple[Cli, int], tmp_path: Path
+) -> None:
+    cli, _ = no_container
+    config = cli.config.read_text(encoding="utf-8")
+    cli.config.write_text('[general]\nlanguage = "en"\n' + config, encoding="utf-8")
+    block = tmp_path / "block"
+    block.mkdir()
+    (block / "sitecustomize.py").write_text(BLOCKS["missing"])
+    fresh = Cli(config=cli.config, data_dir=tmp_path / "fresh")
+    run = _run(fresh, block, "refresh", "--full")
+    assert run.returncode == 0, run.stderr
+    message = label("fulltext_no_extractor", "en")
+    assert run.stderr.count(message) == 1 and "Traceback" not in run.stderr
+    (item,) = fresh("articles", "--json").json()
+    assert item["full_text"] is False
+
+
+def test_without_the_block_the_same_page_is_read_in_full(
+    no_container: tuple[Cli, int], tmp_path: Path
+) -> None:
+    cli, article_id = no_container
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = _run(cli, empty, "show", str(article_id), "--full")
+    assert run.returncode == 0 and run.stderr == ""
+    assert run.stdout.rstrip().endswith("HOÀNG PHƯƠNG - PHẠM HẢO")
