@@ -121,6 +121,8 @@ _DATE_CLASS = re.compile(r"date|time|publish", re.I)
 _AUTHOR_SELECTORS = (".author", ".article__author", ".detail-author", ".author-name",
                      "[rel=author]", ".byline")
 # fmt: on
+# Any outlet's "(HNMO) - " opening a sapo, beyond the ones text.strip_outlet_prefix knows
+_OUTLET_MARK = re.compile(r"^\((?:[A-ZĐ][\w.+]*)(?: [\w.+]+){0,2}\)\s*[-–—]\s*")
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|gov)\b", re.I)
 
 
@@ -274,7 +276,7 @@ def extract_article(html: bytes | str, url: str) -> FullText:
         or ld_text(ld.get("description"))
         or metas.get("description", "")
     )
-    lead = clean(strip_outlet_prefix(lead))
+    lead = _OUTLET_MARK.sub("", clean(strip_outlet_prefix(lead)), count=1)
     published = published or _page_date(doc, ld, metas)
     byline = byline or _page_byline(doc, ld)
     site_names = {

@@ -65,9 +65,12 @@ SITE_RULES: tuple[SiteRule, ...] = (
     SiteRule("Người Lao Động", ("nld.com.vn",),
              title=_DETAIL_TITLE, lead=_DETAIL_SAPO, body=_DETAIL_BODY, date=_DETAIL_TIME,
              byline=_DETAIL_AUTHOR),
+    # Today's layout, then the 2022 one (details__headline, div.sapo, .details__content)
     SiteRule("Thanh Niên", ("thanhnien.vn",),
-             title=_DETAIL_TITLE, lead=_DETAIL_SAPO, body=_DETAIL_BODY, date=_DETAIL_TIME,
-             byline=_DETAIL_AUTHOR),
+             title=f"{_DETAIL_TITLE}; h1.details__headline", lead=f"{_DETAIL_SAPO}; div.sapo",
+             body=f"{_DETAIL_BODY}; .details__content .detail",
+             date=f"[data-role=publishdate]; {_DETAIL_TIME}; .details__meta time",
+             byline=f"{_DETAIL_AUTHOR}; .details__author h4"),
     # Today's layout (utility classes only: found by structure) before the older singular-*
     SiteRule("Dân Trí", ("dantri.com.vn",),
              title="article h1; h1.title-page",

@@ -1,0 +1,127 @@
+"""Site rules for catalogue outlets without a page in ../shared/corpus: small pages written here,
+in our own words, with the structure their real pages have (learnt from public scrapers' selectors
+and fixtures: Thanh Niên's detail-* and data-role=publishdate; the article__* CMS of Nhân Dân and
+Hà Nội Mới, shared with PLO), plus the furniture those pages put inside the body.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tui_news.dates import VIETNAM
+from tui_news.extract import extract_article
+from tui_news.models import BlockKind, FullText
+
+P1 = (
+    "Sáng nay, đoàn công tác của thành phố đã đi kiểm tra tiến độ xây dựng cây cầu mới bắc qua "
+    "sông, nơi hàng nghìn người dân qua lại mỗi ngày để đi làm và đi học."
+)
+P2 = (
+    "Theo ban quản lý dự án, phần móng đã hoàn thành và nhà thầu đang đẩy nhanh phần dầm, với "
+    "mục tiêu thông xe trước mùa mưa năm sau."
+)
+P3 = "Người dân hai bên bờ cho biết họ mong cây cầu sớm xong để bớt phải đi đò."
+
+
+def _texts(ft: FullText, kind: BlockKind) -> list[str]:
+    return [b.text for b in ft.blocks if b.kind is kind]
+
+
+def _all(ft: FullText) -> str:
+    return "\n".join([ft.title or "", *(b.text for b in ft.blocks)])
+
+
+THANH_NIEN = f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta property="og:title" content="Kiểm tra cầu mới qua sông - Thời sự - Thanh Niên">
+<meta property="og:description" content="Một mô tả khác cho mạng xã hội, dài hơn ba mươi ký tự.">
+</head><body>
+<div class="header"><a href="/">Thanh Niên</a><ul class="menu"><li><a href="/thoi-su.htm">Thời sự
+</a></li></ul></div>
+<div class="detail-cate"><a href="/thoi-su.htm">Thời sự</a></div>
+<h1 class="detail-title" data-role="title">Kiểm tra cầu mới qua sông</h1>
+<div class="detail-info"><div class="detail-author"><a class="name" href="/tac-gia/a.htm">
+MAI ANH</a><span class="more">và 1 tác giả khác</span>
+<div class="author-list"><div class="author-item-name">MAI ANH</div>
+<div class="author-item-name">LÊ BÌNH</div></div></div>
+<div class="detail-time"><div data-role="publishdate">12/05/2026 07:30 GMT+7</div></div></div>
+<h2 class="detail-sapo" data-role="sapo">Cây cầu dự kiến thông xe trước mùa mưa năm sau.</h2>
+<div class="detail-cmain"><div class="detail-content afcbc-body" data-role="content">
+<p>{P1}</p>
+<figure class="VCSortableInPreviewMode" type="Photo"><div><img src="/a.jpg" alt=""></div>
+<figcaption class="PhotoCMS_Caption"><p>Công trường cầu nhìn từ bờ bắc - Ảnh: MAI ANH</p>
+</figcaption></figure>
+<div class="VCSortableInPreviewMode" type="RelatedOneNews"><a class="OneNewsTitle"
+href="/cau-cu.htm">Cây cầu cũ xuống cấp</a><p class="sapo">Một bài khác về cây cầu cũ.</p></div>
+<p>{P2}</p><p>{P3}</p>
+<div class="detail__related" style="display:none"><p>Bài ẩn không ai thấy.</p></div>
+</div></div>
+<div class="detail-tag"><span>Từ khóa:</span><a href="/t/cau.htm">cầu</a></div>
+</body></html>"""
+
+
+def test_thanh_nien_today() -> None:
+    ft = extract_article(THANH_NIEN, "https://thanhnien.vn/kiem-tra-cau-moi-185260512.htm")
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau."
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
+    assert _texts(ft, BlockKind.CAPTION) == ["Công trường cầu nhìn từ bờ bắc - Ảnh: MAI ANH"]
+    assert _texts(ft, BlockKind.BYLINE) == ["MAI ANH - LÊ BÌNH"]
+    for furniture in ("Cây cầu cũ xuống cấp", "Bài ẩn", "và 1 tác giả khác", "Từ khóa", "Thời sự"):
+        assert furniture not in _all(ft), furniture
+
+
+def article_cms(site: str) -> str:
+    """A page of the article__* CMS (Nhân Dân, Hà Nội Mới, PLO) in our own words."""
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta property="og:title" content="Kiểm tra cầu mới qua sông | {site}">
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Kiểm tra cầu mới",
+"datePublished": "5/12/2026 7:30:00 AM"}}</script></head><body>
+<div class="article">
+<div class="article__header"><h1 class="article__title cms-title">Kiểm tra cầu mới qua sông</h1>
+<div class="article__meta"><time class="time">12/05/2026 07:30</time>
+<div class="author cms-author"><a class="name" href="/tac-gia/x">TRẦN HÒA -</a>
+<a class="name" href="/tac-gia/y">NGỌC LAN</a></div></div></div>
+<div class="article__sapo cms-desc"><p>({site}) - Cây cầu dự kiến thông xe trước mùa mưa năm sau.
+</p></div>
+<div class="article__body zce-content-body cms-body">
+<p>{P1}</p>
+<table class="picture"><tbody><tr><td class="pic"><img src="/b.jpg"></td></tr>
+<tr><td class="pCaption caption">Dầm cầu đang được lắp. Ảnh: NGỌC LAN</td></tr></tbody></table>
+<p>{P2} <a class="cms-relate" href="/tu-khoa/cau">Cây cầu</a> sẽ mang tên con sông.</p>
+<div class="article-relate"><article class="story"><h2 class="story__heading"><a href="/k.html">
+Một cây cầu khác ở miền Tây</a></h2></article></div>
+<p>{P3}</p>
+<div class="article__meta"><div class="author cms-author">TRẦN HÒA</div>
+<div class="author cms-author">NGỌC LAN</div></div>
+</div>
+<div class="related-topic"><h3 class="box-heading">Dòng sự kiện: Cầu mới</h3></div>
+</div></body></html>"""
+
+
+def test_nhan_dan_and_ha_noi_moi_share_the_article_cms_rule() -> None:
+    for site, host in (("NDO", "nhandan.vn"), ("HNMO", "hanoimoi.vn")):
+        ft = extract_article(article_cms(site), f"https://{host}/kiem-tra-cau-post123.html")
+        assert ft.title == "Kiểm tra cầu mới qua sông", site
+        # The JSON-LD date is month first with AM/PM; the page's own date line decides
+        assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM), site
+        assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau.", site
+        assert _texts(ft, BlockKind.PARAGRAPH) == [
+            P1,
+            f"{P2} Cây cầu sẽ mang tên con sông.",
+            P3,
+        ], site
+        assert _texts(ft, BlockKind.CAPTION) == ["Dầm cầu đang được lắp. Ảnh: NGỌC LAN"], site
+        assert ft.blocks[-1].kind is BlockKind.BYLINE
+        assert _texts(ft, BlockKind.BYLINE) == ["TRẦN HÒA - NGỌC LAN"], site
+        for furniture in ("Một cây cầu khác", "Dòng sự kiện", f"({site})"):
+            assert furniture not in _all(ft), (site, furniture)
+
+
+def test_the_same_page_on_an_unknown_host_keeps_the_general_rules() -> None:
+    """No site rule: the general rules alone still drop cards, hidden copies and keep captions."""
+    ft = extract_article(THANH_NIEN, "https://mirror.example.org/cau.html")
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
+    assert _texts(ft, BlockKind.CAPTION) == ["Công trường cầu nhìn từ bờ bắc - Ảnh: MAI ANH"]
+    assert ft.title == "Kiểm tra cầu mới qua sông"  # the <h1>, not og:title with its suffix
+    assert "Cây cầu cũ xuống cấp" not in _all(ft) and "Bài ẩn" not in _all(ft)
