@@ -4,8 +4,10 @@ over 50 ms, median ≤ 15 ms).
     .venv/bin/python bench/extract_pages.py [--runs N]
 
 Each page is extracted once to warm up, then N times; a page's figure is the median of its runs
-(the machine is shared and noisy, so medians, never single runs). Prints one line per page, then
-the median over the pages and the slowest page; exits 1 when a target is missed.
+(the machine is shared and noisy, so medians, never single runs). Extraction is pure CPU work in
+one thread, so the targets are judged on CPU time (time.process_time), which other processes on a
+busy machine do not inflate; wall-clock medians are printed beside it. Prints one line per page,
+then the median over the pages and the slowest page; exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -30,14 +32,16 @@ def addresses() -> dict[str, str]:
     return dict(re.findall(r"^- `(\w+\.html)`: (\S+)$", text, re.M))
 
 
-def page_median(data: bytes, url: str, runs: int) -> float:
+def page_median(data: bytes, url: str, runs: int) -> tuple[float, float]:
+    """(CPU ms, wall ms), each the median over `runs` extractions after one warm-up."""
     extract_article(data, url)
-    times = []
+    cpu, wall = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
         extract_article(data, url)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start_wall) * 1000)
+    return statistics.median(cpu), statistics.median(wall)
 
 
 def main() -> int:
@@ -48,10 +52,11 @@ def main() -> int:
         print(f"no corpus at {CORPUS}", file=sys.stderr)
         return 2
     medians: dict[str, float] = {}
+    print(f"{'page':<22} {'size':>11} {'cpu':>10} {'wall':>10}")
     for name, url in sorted(addresses().items()):
         data = (CORPUS / name).read_bytes()
-        medians[name] = page_median(data, url, args.runs)
-        print(f"{name:<22} {len(data) / 1024:7.0f} KiB {medians[name]:7.1f} ms")
+        medians[name], wall = page_median(data, url, args.runs)
+        print(f"{name:<22} {len(data) / 1024:7.0f} KiB {medians[name]:7.1f} ms {wall:7.1f} ms")
     overall = statistics.median(medians.values())
     slowest = max(medians, key=medians.__getitem__)
     print(f"{'median over pages':<34} {overall:7.1f} ms (target ≤ {MEDIAN_LIMIT_MS:.0f})")
