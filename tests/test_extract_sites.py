@@ -1,7 +1,8 @@
 """Site rules for catalogue outlets without a page in ../shared/corpus: small pages written here,
 in our own words, with the structure their real pages have (learnt from public scrapers' selectors
 and fixtures: Thanh Niên's detail-* and data-role=publishdate; the article__* CMS of Nhân Dân and
-Hà Nội Mới, shared with PLO), plus the furniture those pages put inside the body.
+Hà Nội Mới, shared with PLO; VTV's div.noidung with h2.sapo and div.ta-justify), plus the
+furniture those pages put inside the body.
 """
 
 from __future__ import annotations
@@ -125,3 +126,35 @@ def test_the_same_page_on_an_unknown_host_keeps_the_general_rules() -> None:
     assert _texts(ft, BlockKind.CAPTION) == ["Công trường cầu nhìn từ bờ bắc - Ảnh: MAI ANH"]
     assert ft.title == "Kiểm tra cầu mới qua sông"  # the <h1>, not og:title with its suffix
     assert "Cây cầu cũ xuống cấp" not in _all(ft) and "Bài ẩn" not in _all(ft)
+
+
+VTV = f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta property="og:title" content="Kiểm tra cầu mới qua sông">
+</head><body><div class="header"><h1 class="logo"><a href="/">VTV</a></h1></div>
+<div class="noidung">
+<h1 class="title_detail">Kiểm tra cầu mới qua sông</h1>
+<p class="news-info"><span class="time">12/05/2026 07:30 GMT+7</span></p>
+<h2 class="sapo">VTV.vn - Cây cầu dự kiến thông xe trước mùa mưa năm sau.</h2>
+<div class="ta-justify" id="entry-body">
+<p>{P1}</p>
+<div class="VCSortableInPreviewMode" type="Photo"><div><img src="/c.jpg"></div>
+<div class="PhotoCMS_Caption"><p>Mặt cầu nhìn từ trên cao.</p></div></div>
+<p>{P2}</p>
+<div class="box-tinlienquan"><ul><li><a href="/a.htm">Cầu cũ ở tỉnh bên</a></li>
+<li><a href="/b.htm">Một con đường mới</a></li></ul></div>
+<p>{P3}</p>
+<p class="author">Thu Hà - Minh Quân</p>
+</div></div></body></html>"""
+
+
+def test_vtv() -> None:
+    ft = extract_article(VTV, "https://vtv.vn/xa-hoi/kiem-tra-cau-moi-20260512073000000.htm")
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau."
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
+    assert _texts(ft, BlockKind.CAPTION) == ["Mặt cầu nhìn từ trên cao."]
+    assert _texts(ft, BlockKind.BYLINE) == ["Thu Hà - Minh Quân"]
+    assert ft.blocks[-1].kind is BlockKind.BYLINE
+    for furniture in ("Cầu cũ ở tỉnh bên", "Một con đường mới", "VTV.vn"):
+        assert furniture not in _all(ft), furniture
