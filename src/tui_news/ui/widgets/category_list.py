@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widget import Widget
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui_news.models import ArticleQuery, Counts
 from tui_news.ui.display import safe_line
@@ -27,13 +30,15 @@ class Entry:
         return self.query.category
 
 
-class CategoryList(Widget, can_focus=True, inherit_bindings=False):
-    """A short, fixed list drawn as one rich Text: name left, unread count right."""
+class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
+    """One line per entry: the name (cut with "…" when long) left, the unread count right-aligned
+    in a column as wide as the largest count. Scrolls with its cursor when the entries outnumber
+    the lines (14 categories at 80x24)."""
 
     COMPONENT_CLASSES = {"category-list--cursor", "category-list--count"}
 
     class Changed(Message):
-        """The sidebar cursor moved to another entry."""
+        """The sidebar cursor moved to another entry (a click)."""
 
         def __init__(self, index: int, entry: Entry) -> None:
             super().__init__()
@@ -48,8 +53,9 @@ class CategoryList(Widget, can_focus=True, inherit_bindings=False):
             self.index = index
             self.entry = entry
 
-    def __init__(self, names: tuple[str, str, str], categories: tuple[str, ...], *,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, names: tuple[str, str, str], categories: tuple[str, ...], *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         all_, unread, starred = names
         self.entries: list[Entry] = [
@@ -59,7 +65,7 @@ class CategoryList(Widget, can_focus=True, inherit_bindings=False):
             *(Entry(c, ArticleQuery(category=c)) for c in categories),
         ]
         self.cursor = 0
-        self._line_entry: list[int] = []  # which entry each drawn line belongs to (for clicks)
+        self.virtual_size = Size(0, len(self.entries))
 
     @property
     def current(self) -> Entry:
@@ -79,19 +85,22 @@ class CategoryList(Widget, can_focus=True, inherit_bindings=False):
                 count = counts.by_category.get(entry.name, 0)
             updated.append(Entry(entry.name, entry.query, count))
         self.entries = updated
-        self.refresh(layout=True)
+        self.virtual_size = Size(0, len(self.entries))
+        self.refresh()
 
     def show_cursor(self, index: int) -> None:
         """Draw the cursor on entry `index` (the screen's view state); announces nothing."""
+        old = self.cursor
         self.cursor = max(0, min(index, len(self.entries) - 1))
-        self.refresh()
+        self._refresh_entry(old)
+        self._refresh_entry(self.cursor)
+        self.scroll_to_entry(self.cursor)
 
     def move_cursor(self, index: int, *, select: bool = False) -> None:
         """Put the cursor on entry `index` (clamped); `select` also opens it."""
         index = max(0, min(index, len(self.entries) - 1))
         changed = index != self.cursor
-        self.cursor = index
-        self.refresh()
+        self.show_cursor(index)
         if changed:
             self.post_message(self.Changed(index, self.entries[index]))
         if select:
@@ -100,58 +109,82 @@ class CategoryList(Widget, can_focus=True, inherit_bindings=False):
     def move(self, delta: int) -> None:
         self.move_cursor(self.cursor + delta)
 
+    @property
+    def page_size(self) -> int:
+        """Entries in one screenful."""
+        return max(self.scrollable_content_region.height, 1)
+
+    def scroll_to_entry(self, index: int) -> None:
+        """Scroll just enough for entry `index` to be on screen."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        y = self.scroll_offset.y
+        if index < y:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= y + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+
+    def _refresh_entry(self, index: int) -> None:
+        self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
+
+    # --- events ------------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self.scroll_to_entry(self.cursor)
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and 0 <= offset.y < len(self._line_entry):
-            self.move_cursor(self._line_entry[offset.y], select=True)
+        if offset is None:
+            return
+        index = offset.y + self.scroll_offset.y
+        if 0 <= index < len(self.entries):
+            self.move_cursor(index, select=True)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
-        return len(self._lines(width))
+    # --- drawing -----------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = self.scroll_offset.y + y
+        if not 0 <= index < len(self.entries) or width <= 0:
+            return Strip.blank(max(width, 0), base)
+        text = self.entry_line(index, width)
+        segments = [
+            Segment(s.text, s.style) for s in text.render(self.app.console) if s.text != "\n"
+        ]
+        return Strip(segments).apply_style(base).adjust_cell_length(width, base)
 
-    def render(self) -> Text:
-        return Text("\n", end="").join(self._lines(self.size.width))
-
-    def _lines(self, width: int) -> list[Text]:
-        """Draw every entry; a long name wraps under itself with the count on its first line."""
-        width = max(width, 8)
-        cursor_style = self.get_component_rich_style("category-list--cursor")
-        count_style = self.get_component_rich_style("category-list--count")
-        lines: list[Text] = []
-        self._line_entry = []
-        for index, entry in enumerate(self.entries):
-            count = str(entry.count) if entry.count else ""
-            room = width - len(count) - 3  # a leading space, a space before and after the count
-            chunks = _wrap(safe_line(entry.name), max(room, 4))
-            for number, chunk in enumerate(chunks):
-                # rich Text, never markup: category names come from the user's config.
-                line = Text(" " + chunk if number == 0 else "   " + chunk, end="")
-                gap = width - line.cell_len - (len(count) + 1 if number == 0 else 0)
-                line.append(" " * max(gap, 0))
-                if number == 0 and count:
-                    line.append(count, count_style)
-                    line.append(" ")
-                if index == self.cursor:
-                    line.stylize(cursor_style)
-                lines.append(line)
-                self._line_entry.append(index)
-        return lines
+    def entry_line(self, index: int, width: int) -> Text:
+        """One entry in `width` cells: " Name…    12 ", the count in a right-aligned column."""
+        entry = self.entries[index]
+        digits = (
+            max(len(str(e.count)) for e in self.entries if e.count)
+            if any(e.count for e in self.entries)
+            else 0
+        )
+        count = str(entry.count) if entry.count else ""
+        room = max(width - 2 - (digits + 1 if digits else 0), 1)  # a space either side
+        # rich Text, never markup: category names come from the user's config.
+        name = Text(_fit(safe_line(entry.name), room), end="", no_wrap=True)
+        name.truncate(room, pad=True)
+        line = Text(" ", end="")
+        line.append_text(name)
+        if digits:
+            line.append(" ")
+            line.append(count.rjust(digits), self.get_component_rich_style("category-list--count"))
+        line.append(" ")
+        line.truncate(width, pad=True)
+        if index == self.cursor:
+            line.stylize(self.get_component_rich_style("category-list--cursor"))
+        return line
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Word-wrap `text` to `width` cells (a word longer than the line is cut)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if cell_len(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        while cell_len(word) > width:
-            lines.append(word[:width])
-            word = word[width:]
-        current = word
-    if current or not lines:
-        lines.append(current)
-    return lines
+def _fit(name: str, width: int) -> str:
+    """`name` in `width` cells; a long one is cut at a character with "…" (no space before it)."""
+    if cell_len(name) <= width:
+        return name
+    out = ""
+    for char in name:
+        if cell_len(out) + cell_len(char) > width - 1:
+            break
+        out += char
+    return out.rstrip(" -–·,") + "…"

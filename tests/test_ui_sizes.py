@@ -1,0 +1,75 @@
+"""The reader at 80x24, 100x30, 120x40 and 200x60: weather, sidebar, footer, scrollbars."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from ui_fixtures import FEEDS, make_app, ui_config
+
+from tui_news.i18n import label
+from tui_news.models import FeedConfig
+from tui_news.ui.screens.main import MainScreen
+from tui_news.ui.widgets.status_bar import KeyBar
+from tui_news.ui.widgets.weather_bar import WeatherBar
+
+SIZES = [(80, 24), (100, 30), (120, 40), (200, 60)]
+LONG = "Bất động sản - Tài chính - Chứng khoán - Doanh nghiệp"
+# 14 categories, as the built-in catalogue has: with Tất cả, Chưa đọc and Đã lưu, 17 entries.
+EXTRA = ("Pháp luật", "Giáo dục", "Sức khỏe", "Giải trí", "Khoa học - Công nghệ", "Du lịch", LONG)
+
+
+def config(tmp_path: Path):  # type: ignore[no-untyped-def]
+    feeds = FEEDS + tuple(
+        FeedConfig(f"https://example.vn/{n}.rss", name) for n, name in enumerate(EXTRA)
+    )
+    return replace(ui_config(tmp_path), feeds=feeds)
+
+
+def main(app) -> MainScreen:  # type: ignore[no-untyped-def]
+    assert isinstance(app.screen, MainScreen)
+    return app.screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+async def test_screen_at_each_size(tmp_path: Path, size: tuple[int, int], lang: str) -> None:
+    app = make_app(tmp_path, lang=lang, config=config(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.1)
+        screen = main(app)
+        # Weather: every city with its temperature, on one line.
+        weather = str(screen.query_one(WeatherBar).render())
+        for city, temp in (("Hà Nội", "21°"), ("Đà Nẵng", "25°"), ("TP Hồ Chí Minh", "31°")):
+            assert f"{city} {temp}" in weather
+        # No horizontal scrollbar anywhere (the list's lines are cut to its width).
+        for widget in (screen.articles, screen.categories, screen.article_view):
+            assert not widget.show_horizontal_scrollbar
+        # The footer: `?` always, and a long status never runs into the keys.
+        screen.status.set_state(label("refresh_done", lang, ok=45, total=45, new=1234, failed=0))
+        await pilot.pause()
+        keys = screen.query_one(KeyBar)
+        state = screen.query_one("#state")
+        assert "?" in str(keys.render())
+        assert keys.region.right <= state.region.x
+        assert str(state.render()).strip()  # the state is shown (cut with … if need be)
+        # The sidebar: one line per entry, the long name cut with "…", counts in one column.
+        sidebar = screen.categories
+        lines = [
+            sidebar.entry_line(n, sidebar.scrollable_content_region.width).plain
+            for n in range(len(sidebar.entries))
+        ]
+        assert lines[-1].rstrip().endswith("…") and LONG not in lines[-1]
+        counted = [line.rstrip() for line, e in zip(lines, sidebar.entries, strict=True) if e.count]
+        assert len({len(line) for line in counted}) == 1  # right edges line up
+        # Walking the sidebar keeps its cursor on screen, down to the last entry and back.
+        await pilot.press("shift+tab")
+        assert screen.focused is sidebar
+        for _ in range(len(sidebar.entries)):
+            await pilot.press("j")
+            top = sidebar.scroll_offset.y
+            assert top <= sidebar.cursor < top + sidebar.scrollable_content_region.height
+        assert screen.view_entry.name == LONG
+        await pilot.press(*["k"] * len(sidebar.entries))
+        assert sidebar.cursor == 0 and sidebar.scroll_offset.y == 0
