@@ -14,6 +14,17 @@ from tui_news.render import Part
 from tui_news.ui.display import safe_line, safe_text
 
 
+class PartText(Static):
+    """One block of the article (a Static that never starts a selection once removed)."""
+
+    @property
+    def allow_select(self) -> bool:
+        # A click can reach a block `show` has just removed (still in the last frame's map):
+        # Textual then starts a selection in a widget without a parent and raises. Only a block
+        # still in the pane may start one.
+        return self.parent is not None and super().allow_select
+
+
 class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
     """The open article: title, date line, link, note, lead, body, byline, numbered links."""
 
@@ -23,14 +34,14 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
         self._placeholder = placeholder
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(Content(self._placeholder), classes="part-placeholder", markup=False)
+        yield PartText(Content(self._placeholder), classes="part-placeholder", markup=False)
 
     def show(self, article_id: int, parts: list[Part]) -> None:
         """Replace the pane's content with an article's parts, scrolled to the top."""
         same = article_id == self.article_id
         self.article_id = article_id
         widgets = [
-            Static(Content(safe_text(p.text) if p.kind in ("paragraph", "lead", "caption")
+            PartText(Content(safe_text(p.text) if p.kind in ("paragraph", "lead", "caption")
                            else safe_line(p.text)),
                    classes=f"part part-{p.kind}", markup=False)
             for p in parts
@@ -50,4 +61,5 @@ class ArticleView(VerticalScroll, can_focus=True, inherit_bindings=False):
     def clear(self) -> None:
         self.article_id = None
         self.remove_children()
-        self.mount(Static(Content(self._placeholder), classes="part-placeholder", markup=False))
+        self.mount(PartText(Content(self._placeholder), classes="part-placeholder",
+                            markup=False))
