@@ -14,17 +14,15 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
+from typing import Generic, ParamSpec, Self, TypeVar
 
-from tui_news.store_schema import SCHEMA_VERSION, migrate
-
-if TYPE_CHECKING:
-    from tui_news.store import Store
+from tui_news.store_schema import APPLICATION_ID, SCHEMA_VERSION, migrate, our_tables
 
 __all__ = ["BatchLost", "CacheFile", "CacheMovedAside", "StoreError", "guarded"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_C = TypeVar("_C", bound="CacheFile")
 
 
 class StoreError(Exception):
@@ -45,14 +43,15 @@ class BatchLost(StoreError):
     full, I/O error …): nothing the batch wrote so far is kept. str(e) names the fault."""
 
 
-class CacheMovedAside(Exception):
-    """Raised by Store.open when an unreadable cache was renamed; `.store` is the new empty one."""
+class CacheMovedAside(Exception, Generic[_C]):
+    """Raised by Store.open when an unreadable cache was renamed; `.store` is the new empty one
+    (of the class open() was called on: a Store from Store.open)."""
 
-    def __init__(self, broken: Path, moved_to: Path, store: Any) -> None:
+    def __init__(self, broken: Path, moved_to: Path, store: _C) -> None:
         super().__init__(f"the cache {broken} could not be read; moved it to {moved_to} "
                          "and started a new one")
         self.broken, self.moved_to = broken, moved_to
-        self.store: Store = store  # the class open() was called on
+        self.store: _C = store
 
 
 class _Unreadable(Exception):
@@ -132,7 +131,17 @@ class CacheFile:
 
     @classmethod
     def _connect(cls, path: Path, *, readonly: bool, busy_timeout: float,
-                 full_check: bool) -> Self:
+                 full_check: bool, inspect: bool = False) -> Self:
+        """A connection that passed the checks. `inspect`: the read-only look a read-write
+        open takes first (an old schema is fine there: the read-write one upgrades it)."""
+        checked = False
+        if not readonly and path.is_file() and path.stat().st_size > 0:
+            # Every check on a read-only connection first: closing a read-write one checkpoints
+            # the WAL into the file, and a file we refuse (not ours, a newer schema) must be
+            # left byte for byte as it was, its WAL included.
+            cls._connect(path, readonly=True, busy_timeout=busy_timeout,
+                         full_check=full_check, inspect=True).close()
+            checked = True
         if readonly:
             if not path.is_file():
                 raise StoreError(f"the cache {path} does not exist")
@@ -151,16 +160,14 @@ class CacheFile:
         store = cls(conn, path, busy_timeout)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000):d}")
-            store._probe(full_check)
+            if not checked:
+                store._probe(full_check)
             conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
-                # Before anything that could change the file (journal_mode rewrites the header):
-                # a cache from a newer version is refused untouched.
-                store._refuse_newer()
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL; no fsync per commit
                 store._upgrade()
-            elif store._version() < SCHEMA_VERSION:
+            elif store._version() < SCHEMA_VERSION and not inspect:
                 raise StoreError(f"the cache {path} needs upgrading; open it once read-write")
             store._identity = _file_identity(path)
         except _Unreadable:
@@ -183,12 +190,11 @@ class CacheFile:
         it also spots a truncated file from the header's page count. quick_check reads everything.
         """
         conn = self._conn
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        self._refuse_foreign()  # the first read: a file that is no database fails here
+        self._refuse_newer()  # a newer schema is not corruption: refused, never moved aside
         names = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE "
             "'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'")]
-        if version > SCHEMA_VERSION:
-            return  # _upgrade reports it; a newer schema is not corruption
         for name in names:
             quoted = '"' + name.replace('"', '""') + '"'  # an identifier read from the file
             conn.execute(f"SELECT 1 FROM {quoted} LIMIT 1").fetchall()
@@ -201,24 +207,52 @@ class CacheFile:
     def _check_size(self) -> None:
         """A main file shorter than its header's page count was truncated (SQLite reads zeros).
 
+        Read from one snapshot: the page count inside a read transaction, the files' sizes after
+        it began. Another process committing in between can then only add to the WAL (which
+        skips the check), never make a healthy file look short. And the verdict is checked with
+        `PRAGMA quick_check`: a file SQLite's own check accepts is never moved aside.
+
         Never open() the cache file here: closing any descriptor of it drops every POSIX lock
         this process holds on it (SQLite's included), and another process may then checkpoint
         and delete the WAL under our feet — that corrupts the cache. Ask SQLite and stat().
         """
-        wal = Path(f"{self.path}-wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            return  # the WAL may hold pages past the end of the main file
+        conn = self._conn
+        conn.execute("BEGIN")
         try:
-            size = self.path.stat().st_size
-        except OSError:
-            return
+            conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()  # the snapshot
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            pages = int(conn.execute("PRAGMA page_count").fetchone()[0])  # the snapshot's
+            wal = Path(f"{self.path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                return  # the WAL may hold pages past the end of the main file
+            try:
+                size = self.path.stat().st_size
+            except OSError:
+                return
+        finally:
+            conn.execute("COMMIT")
         if 0 < size < 100:
             raise _Unreadable("truncated header")
-        conn = self._conn
-        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])  # the header's, if valid
         if pages and size < pages * page_size:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] == "ok":
+                return
             raise _Unreadable("file shorter than its page count")
+
+    def _refuse_foreign(self) -> None:
+        """Refuse a file that is not a tui-news cache: another application id, or (from before
+        the id) tables our schema does not make."""
+        conn = self._conn
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        if app_id == APPLICATION_ID:
+            return
+        names = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        if app_id == 0 and names <= our_tables():
+            return  # empty (ours to fill) or a cache made before the application id
+        what = (f"application id {app_id:#x}" if app_id else
+                "tables " + ", ".join(sorted(names - our_tables())[:3]))
+        raise StoreError(f"the file {self.path} is not a tui-news cache ({what}); it was left "
+                         "as it is: move it away or use another data dir", "foreign")
 
     def _version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
@@ -233,13 +267,15 @@ class CacheFile:
     def _upgrade(self) -> None:
         self._refuse_newer()
         version = self._version()
-        if version == SCHEMA_VERSION:
+        app_id = int(self._conn.execute("PRAGMA application_id").fetchone()[0])
+        if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
             return
         with self._write():
             # Another process may have migrated while we waited for the lock: read it again.
             version = self._version()
             if version < SCHEMA_VERSION:
                 migrate(self._conn, version)
+            self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
 
     @staticmethod
     def _move_aside(path: Path) -> Path:

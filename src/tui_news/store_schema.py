@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable
@@ -211,6 +212,11 @@ def _v4(conn: sqlite3.Connection) -> None:
                  "article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE)")
 
 
+# PRAGMA application_id of every cache: "tunw". Set with the first migration (and on caches made
+# before it existed); a file with another id is not ours and is never written.
+APPLICATION_ID = 0x74756E77
+
+
 # MIGRATIONS[n] takes a cache at version n to version n + 1. Append only; never edit a shipped step.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -221,3 +227,17 @@ def migrate(conn: sqlite3.Connection, current: int, target: int = SCHEMA_VERSION
     for version in range(current, target):
         MIGRATIONS[version](conn)
         conn.execute(f"PRAGMA user_version = {version + 1:d}")  # pragma takes no parameters
+
+
+@functools.cache
+def our_tables() -> frozenset[str]:
+    """Every table name our schema makes (FTS5 shadow tables included), from the migrations
+    run on an empty in-memory database: a cache from before the application id holds these
+    and nothing else."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        migrate(conn, 0)
+        return frozenset(r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table'"))
+    finally:
+        conn.close()
