@@ -296,7 +296,15 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
     # Never fork: the caller may be a threaded Textual app, and a forked child inherits its locks.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    if threading.current_thread() is threading.main_thread():
+        # The forkserver dies with this process (a parent-death signal bound to the thread
+        # that starts it: only the main thread lives as long as the process). Takes effect
+        # when the forkserver starts, with the first pool.
+        context.set_forkserver_preload(["tui_news.forkserver_init"])
+    return context
 
 
 _tracker_lock = threading.Lock()
@@ -426,6 +434,9 @@ def _worker_init() -> None:
     """
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICE)
+    from tui_news.lifeline import die_with_parent
+
+    die_with_parent()  # the forkserver (or the spawning parent) gone: so is this worker
 
 
 def _warm_up() -> None:

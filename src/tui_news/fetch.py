@@ -15,7 +15,7 @@ import ssl
 import time
 import urllib.request
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -399,11 +399,15 @@ class Fetcher:
     # public API
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  max_bytes: int | None = None, accept: str | None = None) -> Response:
-        """GET `url` under every guard; 2xx and 304 return a Response, anything else raises."""
+                  max_bytes: int | None = None, accept: str | None = None,
+                  on_slot: Callable[[], None] | None = None) -> Response:
+        """GET `url` under every guard; 2xx and 304 return a Response, anything else raises.
+
+        `on_slot` is called when the request has its connection slots (a refresh tells a feed
+        that never got one from one its server kept waiting)."""
         self._ensure()
         return await self._get(url, etag=etag, last_modified=last_modified,
-                               max_bytes=max_bytes, accept=accept, warm=True)
+                               max_bytes=max_bytes, accept=accept, warm=True, on_slot=on_slot)
 
     async def warm_up(self, url: str) -> None:
         """GET `url` once to collect the host's cookies (errors ignored)."""
@@ -451,7 +455,8 @@ class Fetcher:
             self._warmed.add(key)
 
     async def _get(self, url: str, *, etag: str | None, last_modified: str | None,
-                   max_bytes: int | None, accept: str | None, warm: bool) -> Response:
+                   max_bytes: int | None, accept: str | None, warm: bool,
+                   on_slot: Callable[[], None] | None = None) -> Response:
         if not is_web_url(url):
             raise FetchError("not an http(s) URL", url=url)
         limit = self.max_bytes if max_bytes is None else max_bytes
@@ -479,6 +484,8 @@ class Fetcher:
             # Host slot first, then a global one: requests queued for one busy host must not
             # sit on global slots that other hosts could use.
             async with self._host_sem(current), self._global_sem():
+                if on_slot is not None:
+                    on_slot()
                 started = time.monotonic()
                 result = await self._hop(current, headers, limit, budget, url)
                 budget -= time.monotonic() - started

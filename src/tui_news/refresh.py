@@ -12,10 +12,14 @@ from tui_news.config import Config
 from tui_news.feeds import FeedError, FeedParserPool
 from tui_news.fetch import Fetcher, FetchError, Response
 from tui_news.models import FeedConfig, FeedResult, FeedState, ParsedFeed, RefreshSummary
-from tui_news.store import CacheMovedAside, Store
+from tui_news.store import CacheMovedAside, Store, StoreError
 from tui_news.store_writer import StoreWriter
 
 Progress = Callable[[int, int, FeedResult], None]
+
+# One deadline for the whole refresh: `timeout` (the per-request one) from its start. What the
+# feeds fetched and parsed by then is stored; the weather gets a few seconds of its own after.
+WEATHER_GRACE = 3.0
 
 
 def select_feeds(config: Config, categories: set[str] | None) -> list[FeedConfig]:
@@ -25,11 +29,15 @@ def select_feeds(config: Config, categories: set[str] | None) -> list[FeedConfig
 
 async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
                         feeds: Sequence[FeedConfig], *, progress: Progress | None = None,
-                        now: datetime | None = None) -> tuple[FeedResult, ...]:
+                        now: datetime | None = None,
+                        deadline: float | None = None) -> tuple[FeedResult, ...]:
     """Refresh `feeds` concurrently (the Fetcher bounds concurrency globally and per host).
 
     Every store write goes through one writer thread (see StoreWriter); `store` is not used by
-    this thread until the function returns.
+    this thread until the function returns. `deadline` (the loop's clock) ends every feed's
+    fetch: a feed still waiting then, for a connection slot or for its server, is that feed's
+    error (what did arrive is parsed and stored). A store fault (a full disk) is the error of
+    the feed it hit.
     """
     done = 0
     total = len(feeds)
@@ -37,8 +45,11 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
 
     async def one(writer: StoreWriter, feed: FeedConfig) -> FeedResult:
         nonlocal done
-        result = await _refresh_one(writer, states.get(feed.url), fetcher, pool, feed,
-                                    now or datetime.now(UTC))
+        try:
+            result = await _refresh_one(writer, states.get(feed.url), fetcher, pool, feed,
+                                        now or datetime.now(UTC), deadline)
+        except StoreError as exc:  # disk full, locked too long: this feed's outcome
+            result = FeedResult(feed.url, "error", error=str(exc))
         done += 1
         if progress is not None:
             progress(done, total, result)
@@ -55,15 +66,21 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
 
 
 async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fetcher,
-                       pool: FeedParserPool, feed: FeedConfig, now: datetime) -> FeedResult:
+                       pool: FeedParserPool, feed: FeedConfig, now: datetime,
+                       deadline: float | None = None) -> FeedResult:
     store = writer.store
     if state and state.retry_after and state.retry_after > now:
         when = state.retry_after.astimezone().strftime("%H:%M")
         return FeedResult(feed.url, "skipped", error=f"server asked to wait until {when}")
     etag = state.etag if state else None
     last_modified = state.last_modified if state else None
+    slot: list[bool] = []  # set once the request has a connection slot
     try:
-        response = await fetcher.get(feed.url, etag=etag, last_modified=last_modified)
+        async with asyncio.timeout_at(deadline):
+            response = await fetcher.get(feed.url, etag=etag, last_modified=last_modified,
+                                         on_slot=lambda: slot.append(True))
+    except TimeoutError:
+        return await _cut_short(writer, feed, now, fetcher.timeout, waited=not slot)
     except FetchError as exc:
         await writer.call(store.record_fetch, feed.url, status="error", error=str(exc),
                           retry_after=exc.retry_after, fetched_at=now)
@@ -83,6 +100,7 @@ async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fe
     pool.start()  # all workers at once, importing lxml while the other requests run
     try:
         # The header's charset counts: some servers name it only there (koi8-r, windows-1258).
+        # Not under the deadline: what arrived in time is parsed (bounded by the body cap).
         parsed = await pool.parse(response.body, response.url,
                                   content_type=response.headers.get("content-type"))
     except FeedError as exc:
@@ -92,6 +110,16 @@ async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fe
     new = await writer.call(_store_feed, store, feed.url, parsed, response, body_hash, now,
                             articles=len(parsed.entries))
     return FeedResult(feed.url, "ok", new=new)
+
+
+async def _cut_short(writer: StoreWriter, feed: FeedConfig, now: datetime, timeout: float, *,
+                     waited: bool) -> FeedResult:
+    """The refresh's deadline came before this feed was fetched and parsed."""
+    what = "never got a connection slot" if waited else "no answer"
+    error = f"{what} within the refresh's {timeout:g} s (the whole refresh's deadline)"
+    await writer.call(writer.store.record_fetch, feed.url, status="error", error=error,
+                      fetched_at=now)
+    return FeedResult(feed.url, "error", error=error)
 
 
 def _store_feed(store: Store, url: str, parsed: ParsedFeed, response: Response,
@@ -108,18 +136,30 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
                       progress: Progress | None = None) -> RefreshSummary:
     """Feeds, then (optionally) full texts of new articles and the weather, on one client."""
     started = datetime.now(UTC)
-    store.sync_feeds(config.feeds)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + config.timeout
+    try:
+        store.sync_feeds(config.feeds)
+    except StoreError as exc:
+        if exc.kind != "full":
+            raise
+        # A full disk: each feed says so itself below (and the summary is printed).
     pool = FeedParserPool()
     try:
         async with Fetcher(user_agent=config.user_agent, timeout=config.timeout,
                            concurrency=config.concurrency) as fetcher:
             results = await refresh_feeds(store, fetcher, pool, select_feeds(config, categories),
-                                          progress=progress, now=started)
+                                          progress=progress, now=started, deadline=deadline)
             weather_error = full_text_error = None
             if weather:
                 from tui_news.weather import update_weather
 
-                weather_error = await update_weather(store, fetcher, config)
+                try:
+                    async with asyncio.timeout_at(max(deadline, loop.time() + WEATHER_GRACE)):
+                        weather_error = await update_weather(store, fetcher, config)
+                except TimeoutError:
+                    weather_error = (f"weather: no answer within the refresh's "
+                                     f"{config.timeout:g} s")
             if full or config.prefetch:
                 from tui_news.fulltext import prefetch
 
@@ -129,7 +169,11 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
     finally:
         pool.shutdown()
     if config.keep_days:
-        store.purge(config.keep_days)
+        try:
+            store.purge(config.keep_days)
+        except StoreError as exc:
+            if exc.kind != "full":
+                raise  # a full disk: the old articles go next time
     return RefreshSummary(results=results, weather_error=weather_error,
                           full_text_error=full_text_error)
 

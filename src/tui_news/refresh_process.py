@@ -153,6 +153,9 @@ def child_main() -> int:
         with contextlib.suppress(OSError):
             os.nice(nice)
     signal.signal(signal.SIGTERM, _stop)
+    from tui_news.lifeline import die_with_parent
+
+    die_with_parent(signal.SIGTERM)  # the reader killed: this refresh stops too (cleanly)
 
     from tui_news.refresh import run_refresh
 
