@@ -152,6 +152,41 @@ def test_opml_import_takes_only_web_outlines_and_is_atomic(tmp_path: Path, cli: 
     assert [p.name for p in cli.config.parent.iterdir() if p.name.startswith(".config")] == []
 
 
+def test_opml_import_strips_invisible_characters_and_refuses_malformed_urls(
+        tmp_path: Path, cli: Cli) -> None:
+    """Issue #16 case 8: BOMs and zero-width spaces in titles and categories are dropped (else
+    "Thời sự\u200b" is a category of its own); URLs with spaces or quotes are refused and
+    counted."""
+    cli.config.write_text('[[feeds]]\nurl = "https://a.example/rss"\ncategory = "Thời sự"\n',
+                          encoding="utf-8")
+    opml = tmp_path / "in.opml"
+    opml.write_text(
+        '<?xml version="1.0"?>\n'
+        '<opml version="2.0"><body><outline text="\ufeffThời sự\u200b">'
+        '<outline xmlUrl="\ufeffhttps://ok.example/rss\u200b " title="Tin\u200b mới\ufeff"/>'
+        '<outline xmlUrl="https://b.example/a b.rss"/>'
+        '<outline xmlUrl="https://c.example/&quot;x&quot;.rss"/>'
+        '<outline xmlUrl="https://d.example/&lt;x&gt;.rss"/>'
+        "</outline>"
+        '<outline xmlUrl="https://e.example/rss" category="\u200bKinh t\u1ebf\u2060"/>'
+        "</body></opml>", encoding="utf-8")
+    run = cli("import", str(opml))
+    assert run.status == 0, run.err
+    assert "2 subscriptions added" in run.out and "3 skipped" in run.out, run.out
+    assert "malformed" in run.out
+    from tui_news.config import load_config
+
+    feeds = {f.url: f for f in load_config(cli.config).feeds}
+    assert set(feeds) == {"https://a.example/rss", "https://ok.example/rss",
+                          "https://e.example/rss"}
+    assert feeds["https://ok.example/rss"].category == "Thời sự"  # the same category as a's
+    assert feeds["https://ok.example/rss"].title == "Tin mới"
+    assert feeds["https://e.example/rss"].category == "Kinh tế"
+    text = cli.config.read_text(encoding="utf-8")
+    for invisible in ("\ufeff", "\u200b", "\u2060", "a b.rss", "&quot;", '\\"x'):
+        assert invisible not in text
+
+
 def test_opml_import_into_a_broken_config_changes_nothing(tmp_path: Path, cli: Cli) -> None:
     content = b"[[feeds]\nurl = 'https://a.example/rss'\n"
     cli.config.write_bytes(content)

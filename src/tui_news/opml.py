@@ -17,6 +17,12 @@ from tui_news.models import FeedConfig
 from tui_news.text import clean
 
 MAX_OPML_BYTES = 10 << 20
+# Invisible characters an exported OPML often carries (a BOM pasted into a title, zero-width
+# spaces from a web page): dropped, or "Thời sự\u200b" becomes a category of its own.
+_INVISIBLE = dict.fromkeys([0x00AD, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF])
+# Characters a URL never holds as such (RFC 3986): whitespace, double quotes, angle brackets,
+# backslash, backtick, braces. (`'`, `|` and `^` appear unencoded in real feed URLs.)
+_NOT_IN_URL = frozenset('"<>\\`{}')
 
 
 class OpmlError(Exception):
@@ -49,19 +55,25 @@ def read_opml(path: Path, default_category: str = "Khác") -> tuple[list[FeedCon
         url = outline.get("xmlUrl")
         if url is None:
             continue
-        url = clean(url)
-        if not is_web_url(url) or len(url) > MAX_URL_LENGTH:
-            skipped += 1
+        url = _visible(url).strip()
+        if (not is_web_url(url) or len(url) > MAX_URL_LENGTH
+                or any(c in _NOT_IN_URL or c.isspace() for c in url)):
+            skipped += 1  # not http(s), or malformed (spaces, quotes): refused, counted
             continue
-        category = outline.get("category", "").split("/")[-1].split(",")[0]
-        if not clean(category):
+        category = _visible(outline.get("category", "")).split("/")[-1].split(",")[0]
+        if not category.strip():
             parent = outline.getparent()
             if parent is not None and etree.QName(parent).localname == "outline":
-                category = parent.get("text") or parent.get("title") or ""
-        title = outline.get("title") or outline.get("text")
+                category = _visible(parent.get("text") or parent.get("title") or "")
+        title = _visible(outline.get("title") or outline.get("text") or "")
         feeds.append(FeedConfig(url=url, category=clean(category, limit=80) or default_category,
                                 title=clean(title, limit=120) or None))
     return feeds, skipped
+
+
+def _visible(value: str) -> str:
+    """`value` cleaned (SAFETY rule 1) without its invisible characters."""
+    return clean(value.translate(_INVISIBLE))
 
 
 def write_opml(feeds: Sequence[FeedConfig], title: str = "tui-news") -> str:

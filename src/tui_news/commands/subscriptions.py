@@ -72,7 +72,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError(
             f"{ctx.config.path}: cannot be written ({exc.strerror or exc})"
         ) from None
-    note = f", {skipped} skipped (not http or https)" if skipped else ""
+    note = f", {skipped} skipped (not an http or https URL, or malformed)" if skipped else ""
     print(
         f"{added} subscriptions added to {ctx.config.path} "
         f"({len(feeds) - added} already there{note})"
