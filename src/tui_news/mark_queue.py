@@ -182,9 +182,11 @@ class MarkQueue:
             # takes every later write with it when the connection closes.)
             store.check_there()
         except StoreError as exc:
-            if exc.kind != "locked":
+            if exc.kind not in ("locked", "gone"):
                 # A fresh connection for the next try: one opened while the file was read-only
-                # stays read-only, one on a deleted file writes nowhere.
+                # stays read-only. (A deleted cache's connection is kept: while it is open the
+                # file's inode cannot be given to a new file at the same path, which would
+                # look like ours.)
                 self._drop_store()
             self._report(str(exc), exc.kind)
             return False

@@ -17,8 +17,10 @@ from tui_news.store_writer import StoreWriter
 
 Progress = Callable[[int, int, FeedResult], None]
 
-# One deadline for the whole refresh: `timeout` (the per-request one) from its start. What the
-# feeds fetched and parsed by then is stored; the weather gets a few seconds of its own after.
+# One deadline for the whole refresh: `timeout` (the per-request one) from its start, and a
+# second more so that a request that started at once ends with its own "timed out" first. What
+# the feeds fetched by then is parsed and stored; the weather gets a few seconds of its own after.
+DEADLINE_MARGIN = 1.0
 WEATHER_GRACE = 3.0
 
 
@@ -137,7 +139,7 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
     """Feeds, then (optionally) full texts of new articles and the weather, on one client."""
     started = datetime.now(UTC)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + config.timeout
+    deadline = loop.time() + config.timeout + DEADLINE_MARGIN
     try:
         store.sync_feeds(config.feeds)
     except StoreError as exc:
