@@ -111,3 +111,46 @@ def test_one_deadline_for_the_whole_refresh(cli: Cli) -> None:
         states = {s.url: s for s in store.feeds()}
     assert all(states[url].last_status == "error" for url, _ in feeds[1:])
     assert states[feeds[0][0]].article_count == 30
+
+
+READER = """
+import asyncio, sys
+from pathlib import Path
+from tui_news.config import load_config
+from tui_news.refresh_process import run_refresh_process
+
+async def main():
+    print("started", flush=True)
+    await run_refresh_process(load_config(Path(sys.argv[1])), Path(sys.argv[2]))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_the_readers_refresh_child_dies_with_the_reader(cli: Cli) -> None:
+    """The reader's refresh runs in a child process (refresh_process.py); the reader killed
+    with SIGKILL takes that child with it. Its feeds hang: the child writes nothing to the dead
+    reader's pipe, so only the parent-death signal can end it."""
+    with hostile_server(handler) as server:
+        feeds = [(server.url(f"/hang{n}.xml"), "Thời sự") for n in range(3)]
+        cli.write_config(feeds, weather_url=server.url("/hang-weather"))
+        cli.config.write_text(cli.config.read_text().replace("timeout = 5", "timeout = 120"))
+        RELEASE.clear()
+        env = {**os.environ, "PYTHONPATH": str(SRC)}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", READER, str(cli.config), str(cli.data_dir / "cache.sqlite3")],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        try:
+            # The child is refreshing: its requests have reached the server.
+            assert wait_for(lambda: len(server.requests) >= 3, 60), "no refresh child"
+            assert len(session_members(proc.pid)) >= 2
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            assert wait_for(lambda: not session_members(proc.pid), 20), (
+                f"left behind: {session_members(proc.pid)}")
+        finally:
+            RELEASE.set()
+            for pid in session_members(proc.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
