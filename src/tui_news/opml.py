@@ -1,17 +1,15 @@
-"""OPML import and export; the config is rewritten atomically and keeps its comments."""
+"""OPML import and export; the config is changed through config_write (comments kept)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-import tomlkit
 from lxml import etree
 
 from tui_news.config import MAX_URL_LENGTH, Config
+from tui_news.config_write import add_feeds
 from tui_news.links import is_web_url
 from tui_news.models import FeedConfig
 from tui_news.text import clean
@@ -103,44 +101,4 @@ def add_feeds_to_config(config: Config, new: Sequence[FeedConfig]) -> int:
     When the config had no feeds (the built-in catalogue was in use) the catalogue is written
     first, so importing never makes the user's current subscriptions disappear.
     """
-    path = config.path
-    if path.exists():
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    else:
-        document = tomlkit.document()
-        document.add(tomlkit.comment("tui-news configuration (see the README)"))
-    existing = {f.url for f in config.feeds}
-    to_add = [f for f in dict((f.url, f) for f in new).values() if f.url not in existing]
-    if not to_add:
-        return 0
-    feeds_array = document.get("feeds")
-    if feeds_array is None:
-        feeds_array = tomlkit.aot()
-        document.append("feeds", feeds_array)
-    to_write = list(config.feeds) + to_add if not config.feeds_configured else to_add
-    for feed in to_write:
-        table = tomlkit.table()
-        table.add("url", feed.url)
-        table.add("category", feed.category)
-        if feed.title:
-            table.add("title", feed.title)
-        feeds_array.append(table)
-    atomic_write(path, tomlkit.dumps(document))
-    return len(to_add)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory and rename, keeping the file's mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return len(add_feeds(config, new).added)

@@ -7,6 +7,7 @@ from tui_news.commands.articles import ARTICLES, MARK, SHOW
 from tui_news.commands.cache import COMPACT
 from tui_news.commands.context import Command
 from tui_news.commands.fetching import REFRESH, WEATHER
+from tui_news.commands.subscribe import ADD, REMOVE
 from tui_news.commands.subscriptions import EXPORT, FEEDS, IMPORT
 
 COMMANDS: dict[str, Command] = {
@@ -18,6 +19,8 @@ COMMANDS: dict[str, Command] = {
         MARK,
         WEATHER,
         FEEDS,
+        ADD,
+        REMOVE,
         IMPORT,
         EXPORT,
         COMPACT,

@@ -58,6 +58,7 @@ def import_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from tui_news.config_write import ConfigWriteError
     from tui_news.opml import OpmlError, add_feeds_to_config, read_opml
 
     try:
@@ -68,10 +69,8 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError(f"{args.file}: no http or https subscriptions found")
     try:
         added = add_feeds_to_config(ctx.config, feeds)
-    except OSError as exc:
-        raise CommandError(
-            f"{ctx.config.path}: cannot be written ({exc.strerror or exc})"
-        ) from None
+    except ConfigWriteError as exc:
+        raise CommandError(str(exc)) from None
     note = f", {skipped} skipped (not an http or https URL, or malformed)" if skipped else ""
     print(
         f"{added} subscriptions added to {ctx.config.path} "
@@ -85,7 +84,8 @@ def export_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    from tui_news.opml import atomic_write, write_opml
+    from tui_news.config_write import atomic_write
+    from tui_news.opml import write_opml
 
     text = write_opml(ctx.config.feeds)
     if args.file is None:
