@@ -99,7 +99,7 @@ async def test_number_keys_jump_to_sidebar_entries(tmp_path: Path) -> None:
         assert len(screen.articles.ids) == total
 
 
-async def test_space_b_pgdn_pgup_scroll_the_article(tmp_path: Path) -> None:
+async def test_space_b_and_page_keys_scroll_the_article(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(140, 16)) as pilot:
         screen = main(app)
@@ -113,6 +113,9 @@ async def test_space_b_pgdn_pgup_scroll_the_article(tmp_path: Path) -> None:
         assert after_space > 0
         await pilot.press("b")
         assert view.scroll_y < after_space
+        # PgDn/PgUp move the focused pane: the article once it has the focus.
+        await pilot.press("b", "tab")
+        assert screen.focused is view
         await pilot.press("pagedown")
         assert view.scroll_y > 0
         await pilot.press("pageup")
@@ -159,7 +162,7 @@ async def test_a_marks_the_view_read(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
         await pilot.press("4")  # Thời sự
-        await pilot.press("a")
+        await pilot.press("a", "y")  # asked first (test_ui_navigation.py has the details)
         await settle(pilot)
         store = screen.store
         assert store.count(ArticleQuery(category="Thời sự", unread_only=True)) == 0

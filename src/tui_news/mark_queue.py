@@ -99,6 +99,11 @@ class MarkQueue:
         marks = self._marks  # dict lookups are atomic; no lock for a key press
         return (article_id, "read") in marks or (article_id, "starred") in marks
 
+    def pending_read(self, ids: Iterable[int]) -> dict[int, bool]:
+        """The read marks among `ids` not in the cache yet (id -> read)."""
+        marks = self._marks
+        return {i: mark[0] for i in ids if (mark := marks.get((i, "read"))) is not None}
+
     def overlay(self, articles: Sequence[_A]) -> list[_A]:
         """`articles` (as read from the cache) with the pending marks applied."""
         marks = self._marks

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
+
 from tui_news.i18n import label
 from tui_news.search import highlight_spans
 
@@ -22,6 +24,13 @@ def safe_line(text: str | None) -> str:
 def safe_text(text: str | None) -> str:
     """Outside text that may keep its newlines; every other control made visible."""
     return (text or "").translate(_MULTILINE)
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` cells with "…" when longer (a name inside a one-line message)."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
 
 
 def match_spans(text: str, query: str | None) -> list[tuple[int, int]]:

@@ -23,22 +23,33 @@ _DEFINITIONS: tuple[tuple[str, str, str, bool], ...] = (
     ("enter", "open", "open", False),
     ("tab", "focus_next_pane", "focus_next", False),
     ("shift+tab", "focus_previous_pane", "focus_previous", False),
-    ("space,pagedown", "page_down", "page_down", False),
-    ("b,pageup", "page_up", "page_up", False),
+    ("g,home", "first", "first", False),
+    ("G,end", "last", "last", False),
+    ("pagedown", "list_page_down", "list_page_down", False),
+    ("pageup", "list_page_up", "list_page_up", False),
+    ("space", "page_down", "page_down", False),
+    ("b", "page_up", "page_up", False),
     ("n", "next_unread", "next_unread", False),
     ("N", "previous_unread", "previous_unread", False),
     ("m", "toggle_read", "toggle_read", False),
     ("a", "mark_all_read", "mark_all_read", False),
+    ("U,ctrl+z", "undo", "undo", False),
     ("y", "copy_link", "copy_link", False),
     ("R", "refresh_all", "refresh_all", False),
     ("escape", "back", "back", False),
 )
 
 
+# Acted on when the key arrives, before the keys typed after it are handed out: `/` then moves
+# the focus to the search box before the rest of a burst (fast typing, a paste) is delivered.
+# Without it those keys went to the list, which had the focus when they were read.
+_PRIORITY = frozenset({"search"})
+
+
 def reader_bindings() -> list[BindingType]:
     """Every binding of the main screen, footer ones first (the footer keeps this order)."""
     bindings: list[BindingType] = [
-        Binding(keys, action, id, show=show, id=id)
+        Binding(keys, action, id, show=show, id=id, priority=id in _PRIORITY)
         for keys, action, id, show in _DEFINITIONS
     ]
     # 1…9 are nine bindings (one id each) so each can be remapped on its own.

@@ -31,9 +31,10 @@ from tui_news.i18n import label
 from tui_news.links import is_web_url
 from tui_news.models import Article, ArticleQuery, FullText
 from tui_news.store import StoreError
-from tui_news.ui.display import safe_line, store_reason
+from tui_news.ui.display import safe_line, shorten, store_reason
 from tui_news.ui.keys import reader_bindings
 from tui_news.ui.main_workers import MainWorkersMixin
+from tui_news.ui.screens.confirm import ConfirmBar
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView
 from tui_news.ui.widgets.category_list import CategoryList, Entry
@@ -75,6 +76,7 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         self.offline = offline
         self.now = now
         self._before_search: int | None = None  # the article under the cursor before `/`
+        self._undo: list[int] = []  # what the last `a` marked read (U / ctrl+z undoes it)
         self._rest_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._refreshing = False
@@ -358,6 +360,10 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         self.set_focus(self.articles)
 
     # --- actions (bound in keys.py) ----------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` is a priority binding (keys.py): typed in the search box it is text.
+        return not (action == "search" and isinstance(self.focused, Input))
+
     def action_cursor_down(self) -> None:
         self._step(1)
 
@@ -401,6 +407,45 @@ class MainScreen(MainWorkersMixin, Screen[None]):
     def action_page_up(self) -> None:
         self.article_view.scroll_page_up(animate=False)
 
+    def action_list_page_down(self) -> None:
+        self._page(1)
+
+    def action_list_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """PgDn/PgUp: a screenful of the focused pane (the list unless the sidebar or the
+        article has the focus)."""
+        focused = self.focused
+        if focused is self.categories:
+            self._step(direction * self.categories.page_size)
+        elif focused is self.article_view:
+            if direction > 0:
+                self.article_view.scroll_page_down(animate=False)
+            else:
+                self.article_view.scroll_page_up(animate=False)
+        else:
+            self.articles.move(direction * self.articles.page_size)
+
+    def action_first(self) -> None:
+        self._end(0)
+
+    def action_last(self) -> None:
+        self._end(-1)
+
+    def _end(self, end: int) -> None:
+        """g/Home (end 0) and G/End (end -1): the first or last line of the focused pane."""
+        focused = self.focused
+        if focused is self.categories:
+            self.entry = end % len(self.categories.entries)
+        elif focused is self.article_view:
+            if end == 0:
+                self.article_view.scroll_home(animate=False)
+            else:
+                self.article_view.scroll_end(animate=False)
+        elif self.articles.ids:
+            self.articles.move_cursor(end % len(self.articles.ids))
+
     def action_next_unread(self) -> None:
         self._jump_unread(1)
 
@@ -408,12 +453,46 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         self._jump_unread(-1)
 
     def _jump_unread(self, step: int) -> None:
+        """n/N: the next unread article of the view, else of the next category that has one
+        (the sidebar's order, round to the start), else say none is left."""
         index = self.articles.find_unread(step)
         if index is None:
-            self.app.bell()
+            index = self._unread_elsewhere(step)
+        if index is None:
+            self.app.notify(label("no_unread_left", self.lang), markup=False)
             return
         self.articles.move_cursor(index)
         self.articles.select()
+
+    def _unread_elsewhere(self, step: int) -> int | None:
+        """Move the view on to the next category with an unread article (n) or the previous one
+        (N) and return that article's row; None, the view unchanged, when there is none.
+
+        A search or a view of the sidebar's own (all, unread, saved) wraps round within itself.
+        """
+        entries = self.categories.entries
+        start = self.entry
+        categories = self.search_text is None and entries[start].category is not None
+        rounds = len(entries) if categories else 1
+        keep = self.articles.current_id
+        for k in range(1, rounds + 1):
+            index = (start + k * step) % len(entries)
+            if index != start:
+                entry = entries[index]
+                if entry.category is None or not entry.count:
+                    continue
+                self.entry = index  # loads its articles at once (watch_entry)
+            first = -1 if step > 0 else len(self.articles.ids)
+            found = self.articles.find_unread(step, after=first)
+            if found is not None:
+                if index != start:
+                    self.app.notify(label("next_category", self.lang,
+                                          name=safe_line(entries[index].name)), markup=False)
+                return found
+        if self.entry != start:  # counts said unread, the rows said otherwise (marks pending)
+            self.entry = start
+            self.load_view(keep=keep)
+        return None
 
     def action_toggle_read(self) -> None:
         article = self.target_article()
@@ -421,12 +500,58 @@ class MainScreen(MainWorkersMixin, Screen[None]):
             self._set_read(article, not article.read)
 
     def action_mark_all_read(self) -> None:
-        # Exactly the articles listed (a refresh may have stored more since), through the
-        # queue: marking 100,000 articles never holds a key.
-        ids = list(self.articles.ids)
+        """`a`: the unread articles listed, read, once the one-line question is answered yes."""
+        unread = self._listed_unread()
+        if unread is None:
+            return
+        if not unread:
+            self.app.notify(label("nothing_unread", self.lang), markup=False)
+            return
+        question = label("confirm_mark_all", self.lang, count=len(unread),
+                         name=shorten(safe_line(self.view_entry.name), 24))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all(unread)
+
+        self.app.push_screen(ConfirmBar(question), answered)
+
+    def _listed_unread(self) -> list[int] | None:
+        """The listed articles that are unread now (pending marks counted), in list order.
+        Exactly those listed: a refresh may have stored more since the list was drawn."""
+        try:
+            stored = set(self.store.ids(replace(self.current_query(), unread_only=True)))
+        except StoreError as exc:
+            self.store_failed(exc)
+            return None
+        listed = self.articles.ids
+        pending = self.marks.pending_read(listed)
+        return [i for i in listed if not pending.get(i, i not in stored)]
+
+    def _mark_all(self, ids: list[int]) -> None:
+        # Through the queue: marking 100,000 articles never holds a key.
         self.marks.set_read(ids, True)
         self.articles.set_state(ids, read=True)
-        self.app.notify(label("marked_read", self.lang, count=len(ids)), markup=False)
+        self._undo = ids
+        self.app.notify(label("marked_read", self.lang, count=len(ids),
+                              undo=self.key_of("undo")), markup=False)
+
+    def action_undo(self) -> None:
+        """U / ctrl+z: the articles the last `a` marked read are unread again."""
+        ids, self._undo = self._undo, []
+        if not ids:
+            self.app.notify(label("nothing_to_undo", self.lang), markup=False)
+            return
+        self.marks.set_read(ids, False)
+        self.articles.set_state(ids, read=False)
+        self.app.notify(label("undone", self.lang, count=len(ids)), markup=False)
+
+    def key_of(self, binding_id: str) -> str:
+        """The key bound to `binding_id` as shown to the user (after any keymap)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.id == binding_id:
+                return self.app.get_key_display(replace(active.binding, key=key))
+        return binding_id
 
     def action_star(self) -> None:
         article = self.target_article()

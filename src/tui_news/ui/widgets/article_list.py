@@ -179,9 +179,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._ids:
             self.post_message(self.Selected(self._ids[self.cursor]))
 
-    def find_unread(self, step: int) -> int | None:
-        """Index of the next unread article after the cursor in direction `step`, if any."""
-        index = self.cursor + step
+    @property
+    def page_size(self) -> int:
+        """Articles in one screenful (PgDn/PgUp move this many)."""
+        return max(self.scrollable_content_region.height // LINES_PER_ARTICLE, 1)
+
+    def find_unread(self, step: int, *, after: int | None = None) -> int | None:
+        """Index of the next unread article after row `after` (default: the cursor) in
+        direction `step`, if any."""
+        index = (self.cursor if after is None else after) + step
         batch = 200
         while 0 <= index < len(self._ids):
             # Fetch in batches so a long run of read articles is one query per 200 rows.

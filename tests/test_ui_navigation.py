@@ -1,0 +1,226 @@
+"""Moving through long lists by keyboard: g/G, Home/End, PgUp/PgDn, n/N across categories, `a`
+with its question and its undo, and keys typed in one burst after `/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Input
+from ui_fixtures import make_app, settle
+
+from tui_news.models import ArticleQuery
+from tui_news.ui.screens.confirm import ConfirmBar
+from tui_news.ui.screens.main import MainScreen
+
+SIZE = (80, 24)
+
+
+def main(app) -> MainScreen:  # type: ignore[no-untyped-def]
+    assert isinstance(app.screen, MainScreen)
+    return app.screen
+
+
+def said(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Record what the reader tells the user (the notification still shows)."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def spy(message: str, **kwargs: object) -> None:
+        messages.append(message)
+        notify(message, **kwargs)
+
+    app.notify = spy
+    return messages
+
+
+@pytest.mark.parametrize("first,last", [("g", "G"), ("home", "end")])
+async def test_first_and_last_of_the_focused_list(tmp_path: Path, first: str, last: str) -> None:
+    app = make_app(tmp_path, extra=40)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        ids = screen.articles.ids
+        await pilot.press(last)
+        assert screen.articles.current_id == ids[-1]
+        top = screen.articles.scroll_offset.y
+        assert top > 0 and top + screen.articles.size.height >= len(ids) * 2  # shown
+        await pilot.press(first)
+        assert screen.articles.current_id == ids[0] and screen.articles.scroll_offset.y == 0
+        # In the sidebar the same keys walk the categories (and show each one's articles).
+        await pilot.press("shift+tab")
+        assert screen.focused is screen.categories
+        await pilot.press(last)
+        assert screen.entry == len(screen.categories.entries) - 1
+        assert screen.view_entry.name == "Hà Nội"
+        await pilot.press(first)
+        assert screen.entry == 0
+
+
+async def test_page_keys_move_the_list_by_a_screenful(tmp_path: Path) -> None:
+    app = make_app(tmp_path, extra=40)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        ids = screen.articles.ids
+        page = screen.articles.page_size
+        assert 3 < page < 20  # 24 lines: a dozen articles of two lines
+        await pilot.press("pagedown")
+        assert screen.articles.current_id == ids[page]
+        await pilot.press("pagedown", "pagedown")
+        assert screen.articles.current_id == ids[3 * page]
+        await pilot.press("pageup")
+        assert screen.articles.current_id == ids[2 * page]
+        assert screen.article_view.scroll_y == 0  # the list moved, not the article
+
+
+async def test_page_keys_scroll_the_article_when_it_has_the_focus(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(140, 16)) as pilot:
+        screen = main(app)
+        await pilot.press("7", "j", "j", "enter", "tab")
+        assert screen.focused is screen.article_view
+        cursor = screen.articles.current_id
+        await pilot.press("pagedown")
+        assert screen.article_view.scroll_y > 0
+        await pilot.press("G")
+        assert screen.article_view.scroll_y == screen.article_view.max_scroll_y
+        await pilot.press("g")
+        assert screen.article_view.scroll_y == 0
+        assert screen.articles.current_id == cursor
+
+
+async def test_n_goes_on_to_the_next_category_with_unread(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        messages = said(app)
+        await pilot.press("5")  # Thế giới: three articles
+        world = list(screen.articles.ids)
+        await pilot.press("n", "n")  # the next unread after the cursor, twice
+        assert screen.articles.current_id == world[2]
+        await pilot.press("n")  # the end of Thế giới: on to Kinh tế, its first unread
+        assert screen.view_entry.name == "Kinh tế"
+        assert screen.article_view.article_id == screen.articles.ids[0]
+        assert messages[-1] == "Sang chuyên mục Kinh tế"
+        await settle(pilot)
+        await pilot.press("N")  # back into Thế giới, to the one article still unread there
+        assert screen.view_entry.name == "Thế giới"
+        assert screen.articles.current_id == world[0]
+        assert screen.article_view.article_id == world[0]
+
+
+async def test_n_says_when_nothing_unread_is_left(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        messages = said(app)
+        store = screen.store
+        ids = store.ids(ArticleQuery())
+        screen.marks.set_read(ids[1:], True)
+        await settle(pilot)
+        screen.reload_counts()
+        screen.load_view()
+        await pilot.press("n")  # the one left, first in the list
+        assert screen.articles.current_id == ids[0]
+        await pilot.press("4")  # Thời sự: nothing unread here or anywhere now
+        before = screen.articles.current_id
+        await pilot.press("n")
+        assert messages[-1] == "Không còn bài chưa đọc"
+        assert screen.view_entry.name == "Thời sự" and screen.articles.current_id == before
+
+
+@pytest.mark.parametrize("answer", ["y", "enter"])
+async def test_a_asks_then_marks_and_undo_brings_them_back(tmp_path: Path, answer: str) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        messages = said(app)
+        store = screen.store
+        await pilot.press("4")  # Thời sự
+        unread = store.count(ArticleQuery(category="Thời sự", unread_only=True))
+        await pilot.press("enter", "escape")  # one read already: not counted, not undone
+        await settle(pilot)
+        opened = screen.articles.current_id
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmBar)
+        question = str(app.screen.query_one("#confirm-line").render())
+        assert f"{unread - 1} bài" in question and "Thời sự" in question
+        await pilot.press(answer)
+        assert app.screen is screen
+        await settle(pilot)
+        assert store.count(ArticleQuery(category="Thời sự", unread_only=True)) == 0
+        assert store.count(ArticleQuery(unread_only=True)) > 0  # other categories untouched
+        assert messages[-1] == f"Đã đánh dấu {unread - 1} bài là đã đọc · U để hoàn tác"
+        await pilot.press("U")
+        await settle(pilot)
+        assert store.count(ArticleQuery(category="Thời sự", unread_only=True)) == unread - 1
+        assert store.article(opened).read  # read before `a`: stays read
+        assert screen.categories.current.count == unread - 1
+        await pilot.press("ctrl+z")  # once only
+        assert messages[-1] == "Không có gì để hoàn tác"
+
+
+@pytest.mark.parametrize("answer", ["n", "escape"])
+async def test_a_cancelled_marks_nothing(tmp_path: Path, answer: str) -> None:
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        before = screen.store.count(ArticleQuery(unread_only=True))
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmBar)
+        assert "Mark 18 unread articles of “All” read?" in str(
+            app.screen.query_one("#confirm-line").render())
+        await pilot.press("j", "s")  # other keys do not answer the question, nor act below
+        assert isinstance(app.screen, ConfirmBar)
+        await pilot.press(answer)
+        assert app.screen is screen
+        await settle(pilot)
+        assert screen.store.count(ArticleQuery(unread_only=True)) == before
+        assert screen.store.count(ArticleQuery(starred_only=True)) == 0
+        assert screen.articles.cursor == 0
+
+
+async def test_ctrl_z_undoes_in_english_too(tmp_path: Path) -> None:
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        messages = said(app)
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert screen.store.count(ArticleQuery(unread_only=True)) == 0
+        assert messages[-1] == "Marked 18 articles read · U to undo"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert screen.store.count(ArticleQuery(unread_only=True)) == 18
+        assert messages[-1] == "Undone: 18 articles unread again"
+
+
+async def test_keys_in_one_burst_after_slash_land_in_the_box(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        # As a terminal delivers fast typing: every key queued before the first is handled
+        # (pilot.press waits after each key, which hid the bug).
+        keys = [("slash", "/")] + [(c if c != " " else "space", c) for c in "son tay/"]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.4)
+        search = screen.query_one("#search", Input)
+        assert search.value == "son tay/"  # a `/` typed in the box is text
+        assert screen.focused is search
+        assert screen.store.count(ArticleQuery(starred_only=True)) == 0  # `s` did not star
+
+
+async def test_a_paste_right_after_slash_lands_in_the_box(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        app.post_message(events.Key("slash", "/"))
+        app.post_message(events.Paste("hà nội\nsecond line"))
+        await pilot.pause(0.4)
+        assert screen.query_one("#search", Input).value == "hà nội"
+        for _ in range(50):  # the search runs after a pause in typing; the machine may be slow
+            if screen.search_text is not None:
+                break
+            await pilot.pause(0.1)
+        assert screen.search_text == "hà nội"
