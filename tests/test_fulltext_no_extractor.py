@@ -1,11 +1,13 @@
 """A missing or broken trafilatura: the summary stays and one line in the UI language says why.
 
-The reader runs in a real process whose sitecustomize (on PYTHONPATH) makes `import trafilatura`
-fail the way a missing install does, or raise like a broken one.
+The CLI runs in a real process whose sitecustomize (on PYTHONPATH) makes `import trafilatura`
+fail the way a missing install does, or raise like a broken one; so does the reader's refresh
+child (refresh_process.py), which inherits the reader's environment.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -14,7 +16,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, Cli, Site
 
+from tui_news.config import Config
 from tui_news.i18n import label
+from tui_news.models import FeedConfig
+from tui_news.refresh_process import run_refresh_process
+from tui_news.ui.app import TuiNewsApp
+from tui_news.ui.screens.main import MainScreen
 
 SEED_LINK = "/tin-tuc/son-tay-quan-tam-day-manh-phong-trao.html"
 AN_NINH = "Nội chính - An ninh - Quốc phòng"
@@ -98,3 +105,64 @@ def test_without_the_block_the_same_page_is_read_in_full(
     run = _run(cli, empty, "show", str(article_id), "--full")
     assert run.returncode == 0 and run.stderr == ""
     assert run.stdout.rstrip().endswith("HOÀNG PHƯƠNG - PHẠM HẢO")
+
+
+# --- the reader: its refresh runs in a child process (refresh_process.py) ------------------------
+
+
+def _prefetch_config(tmp_path: Path, site: Site) -> Config:
+    """[offline] prefetch on, English; the seed page without an obvious body container."""
+    feed = site.add_file("/seed.rss", "seed/sontay-feed.xml")
+    page = (FIXTURES / "seed" / "sontay-article.html").read_bytes()
+    site.add(SEED_LINK, page.replace(b'class="news-content"', b'class="x"'), "text/html")
+    return Config(path=tmp_path / "config.toml", timeout=5, language="en", prefetch=True,
+                  weather_url=site.url("/v1/forecast"), feeds_configured=True,
+                  feeds=(FeedConfig(feed, AN_NINH, "Sơn Tây"),))  # fmt: skip
+
+
+def _blocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    block = tmp_path / "block"
+    block.mkdir()
+    (block / "sitecustomize.py").write_text(BLOCKS["missing"])
+    monkeypatch.setenv("PYTHONPATH", str(block))  # the child inherits the reader's environment
+
+
+async def test_the_readers_refresh_child_carries_the_full_text_error(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _prefetch_config(tmp_path, site)
+    _blocked(tmp_path, monkeypatch)
+    summary = await run_refresh_process(config, tmp_path / "cache.sqlite", weather=False)
+    assert summary.new == 1
+    assert summary.full_text_error == label("fulltext_no_extractor", "en")
+
+
+async def test_the_reader_says_it_once_and_keeps_the_summary(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _prefetch_config(tmp_path, site)
+    _blocked(tmp_path, monkeypatch)
+    message = label("fulltext_no_extractor", "en")
+    app = TuiNewsApp(config, tmp_path / "cache.sqlite", offline=False, lang="en")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while not (screen.articles.ids and not screen._refreshing):
+            assert loop.time() < deadline, "the refresh did not finish"
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert toasts.count(message) == 1, toasts
+        article = screen.store.article(screen.articles.ids[0])
+        assert article is not None and not article.has_full_text  # the summary stays
+        # A second refresh meets the same fault: nothing more is said.
+        screen.start_refresh(None, weather=False)
+        deadline = loop.time() + 30
+        while screen._refreshing:
+            assert loop.time() < deadline, "the second refresh did not finish"
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert toasts.count(message) == 1, toasts

@@ -7,7 +7,9 @@ the niceness), and writes one JSON line per finished feed and a last one with th
 
 Parent → child (stdin): a pickle of {config, db_path, categories, weather, nice}; it never crosses
 a trust boundary (the reader writes it for its own child). Child → parent (stdout), one JSON
-object a line: {"progress": [done, total]}, then {"summary": {...}} or {"error": "…"}.
+object a line: {"progress": [done, total]}, then {"summary": {...}} or {"error": "…"}. The summary
+carries what the CLI prints after a refresh: each feed's outcome, the weather's error and the full
+text's (`[offline] prefetch` when the extraction library cannot be loaded).
 
 This module must not import Textual: the child imports it.
 """
@@ -133,7 +135,11 @@ def _summary(data: dict[str, Any]) -> RefreshSummary:
         FeedResult(str(r["url"]), str(r["status"]), int(r.get("new") or 0), r.get("error"))
         for r in data["results"]
     )
-    return RefreshSummary(results=results, weather_error=data.get("weather_error"))
+    return RefreshSummary(
+        results=results,
+        weather_error=data.get("weather_error"),
+        full_text_error=data.get("full_text_error"),
+    )
 
 
 def _send(message: dict[str, Any]) -> None:
@@ -183,6 +189,8 @@ def child_main() -> int:
                     for r in summary.results
                 ],
                 "weather_error": summary.weather_error,
+                # [offline] prefetch without a loadable extractor: said once, as by the CLI
+                "full_text_error": summary.full_text_error,
             }
         }
     )

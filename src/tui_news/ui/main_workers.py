@@ -45,6 +45,7 @@ class MainWorkersMixin:
     store: Store
     marks: MarkQueue
     _progress_shown: float = 0.0  # monotonic time of the last progress shown
+    _full_text_warned: str | None = None  # the prefetch's full-text error, once said
     if TYPE_CHECKING:
         app: App[None]
 
@@ -140,6 +141,11 @@ class MainWorkersMixin:
         self._network_down = total > 0 and failed == total
         self._set_network_state(label("refresh_done", self.lang, ok=total - failed, total=total,
                                       new=summary.new, failed=failed))
+        if summary.full_text_error and summary.full_text_error != self._full_text_warned:
+            # [offline] prefetch without a loadable extractor: the summaries stay. Said once
+            # (every later refresh would say the same), in the UI language, as the CLI does.
+            self._full_text_warned = summary.full_text_error
+            self.app.notify(summary.full_text_error, severity="warning", markup=False)
         self.reload_counts()
         keep = self.articles.current_id
         self.load_view(keep=keep)
