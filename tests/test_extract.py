@@ -6,12 +6,14 @@ import time
 import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from shared_data import shared_path
 
 from tui_news.dates import VIETNAM
 from tui_news.extract import ExtractError, extract_article, parse_page_date
+from tui_news.extract_sites import rule_for
 from tui_news.models import Block, BlockKind, FullText
 from tui_news.text import clean
 
@@ -19,6 +21,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEED_HTML = FIXTURES / "seed" / "sontay-article.html"
 SEED_TXT = FIXTURES / "seed" / "sontay-article.txt"
 SEED_URL = "http://127.0.0.1:8000/tin-tuc/son-tay-quan-tam-day-manh-phong-trao.html"
+# The same page at the portal's own address goes through its site rule instead
+PORTAL_URL = "https://sontay.hanoi.gov.vn/tin-tuc/son-tay-quan-tam-day-manh-phong-trao.html"
 VNE_URL = "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
 BCP_URL = "https://baochinhphu.vn/chinh-sach-moi-co-hieu-luc-tu-thang-3-2026-102260228093004191.htm"
 
@@ -63,12 +67,18 @@ def seed_text() -> tuple[str, list[str]]:
     return lead, [c for c in rest[:-1] if c not in SEED_CAPTIONS]
 
 
-# --- the seed page (generic path: no site rule for 127.0.0.1) ------------------------------------
+# --- the seed page: generic path (no site rule for 127.0.0.1), and the portal's site rule -------
 
 
-@pytest.fixture(scope="module")
-def seed() -> FullText:
-    return timed(SEED_HTML.read_bytes(), SEED_URL, "seed (generic container)")
+@pytest.fixture(scope="module", params=[SEED_URL, PORTAL_URL], ids=["generic", "portal-rule"])
+def seed(request: pytest.FixtureRequest) -> FullText:
+    return timed(SEED_HTML.read_bytes(), request.param, f"seed ({request.param})")
+
+
+def test_the_portal_address_takes_its_site_rule() -> None:
+    rule = rule_for(urlsplit(PORTAL_URL).hostname)
+    assert rule is not None and rule.body == "div.news-content"
+    assert rule_for(urlsplit(SEED_URL).hostname) is None
 
 
 def test_seed_body_paragraphs_match_the_source_text(seed: FullText) -> None:
@@ -84,7 +94,7 @@ def test_seed_lead_title_and_date(seed: FullText) -> None:
     assert seed.title == "Sơn Tây quan tâm đẩy mạnh phong trào toàn dân bảo vệ an ninh Tổ quốc"
     assert seed.published == datetime(2020, 8, 19, 14, 17, tzinfo=VIETNAM)
     assert seed.published is not None and seed.published.utcoffset() == timedelta(hours=7)
-    assert seed.source_url == SEED_URL
+    assert seed.source_url in (SEED_URL, PORTAL_URL)
 
 
 def test_seed_captions_are_set_apart_in_page_order(seed: FullText) -> None:

@@ -18,6 +18,7 @@ from shared_data import shared_path
 from tui_news.dates import VIETNAM
 from tui_news.extract import extract_article
 from tui_news.models import BlockKind, FullText
+from tui_news.text import INVISIBLE
 
 
 @dataclass(frozen=True)
@@ -361,3 +362,6 @@ def test_real_page_comes_out_as_a_reader_sees_it(page: Page) -> None:
     everything = "\n".join([ft.title or "", *(b.text for b in ft.blocks)])
     for furniture in page.absent:
         assert furniture not in everything, furniture
+    # Nothing a reader cannot see (cafef_1 closes a paragraph with a BOM, U+FEFF)
+    hidden = [hex(ord(c)) for c in everything if ord(c) in INVISIBLE]
+    assert hidden == [], hidden

@@ -1,16 +1,19 @@
 """Site rules for catalogue outlets without a page in ../shared/corpus: small pages written here,
 in our own words, with the structure their real pages have (learnt from public scrapers' selectors
 and fixtures: Thanh Niên's detail-* and data-role=publishdate; the article__* CMS of Nhân Dân and
-Hà Nội Mới, shared with PLO; VTV's div.noidung with h2.sapo and div.ta-justify), plus the
-furniture those pages put inside the body.
+Hà Nội Mới, shared with PLO; VTV's div.noidung with h2.sapo and div.ta-justify; Lao Động's
+article-detail, chappeau, art-body and f-datetime; VnExpress's video box as a video story's
+body, as in the corpus photo story), plus the furniture those pages put inside the body.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from tui_news.dates import VIETNAM
-from tui_news.extract import extract_article
+from tui_news.extract import ExtractError, extract_article
 from tui_news.models import BlockKind, FullText
 
 P1 = (
@@ -158,3 +161,95 @@ def test_vtv() -> None:
     assert ft.blocks[-1].kind is BlockKind.BYLINE
     for furniture in ("Cầu cũ ở tỉnh bên", "Một con đường mới", "VTV.vn"):
         assert furniture not in _all(ft), furniture
+
+
+# Lao Động (laodong.vn, addresses ending in .ldo): article.article-detail with h1.title, the
+# sapo in div.chappeau, the body in div.art-body, the date in time.f-datetime ("20/12/2021 |
+# 17:25"), the authors in span.authors; related links in div.tin-lien-quan
+LAO_DONG = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<meta property="og:title" content="Kiểm tra cầu mới qua sông | Báo Lao Động">
+<meta property="og:description" content="Mô tả cho mạng xã hội, khác với sapo của trang.">
+</head><body><div class="header"><a class="logo" href="/">Lao Động</a></div>
+<div class="breadcrumb"><a href="/xa-hoi">Xã hội</a></div>
+<div class="body-content"><article class="article-detail">
+<div class="wrapper-01"><h1 class="title">Kiểm tra cầu mới qua sông</h1></div>
+<div class="art-info"><span class="authors">Quang Minh</span>
+<time class="f-datetime">12/05/2026 | 07:30</time></div>
+<div class="chappeau"><p>Cây cầu dự kiến thông xe trước
+<a href="/tags/mua-mua.ldo">mùa mưa</a> năm sau.</p></div>
+<div class="art-body">
+<p>{P1}</p>
+<figure><img src="/d.jpg" alt=""><figcaption>Công nhân lắp dầm cầu. Ảnh: Quang Minh</figcaption>
+</figure>
+<p>{P2}</p>
+<div class="tin-lien-quan"><div><a href="/xa-hoi/cau-cu-1.ldo">Cây cầu cũ sắp được sửa</a></div>
+<div><a href="/xa-hoi/duong-moi-2.ldo">Con đường mới nối hai xã</a></div></div>
+<p>{P3}</p>
+</div></article></div>
+<div class="footer">Cơ quan của Tổng Liên đoàn Lao động Việt Nam</div></body></html>"""
+
+
+def test_lao_dong() -> None:
+    ft = extract_article(
+        LAO_DONG, "https://laodong.vn/xa-hoi/kiem-tra-cau-moi-qua-song-1234567.ldo"
+    )
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau."
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
+    assert _texts(ft, BlockKind.CAPTION) == ["Công nhân lắp dầm cầu. Ảnh: Quang Minh"]
+    assert _texts(ft, BlockKind.BYLINE) == ["Quang Minh"]
+    assert ft.blocks[-1].kind is BlockKind.BYLINE
+    for furniture in ("Cây cầu cũ", "Con đường mới", "Tổng Liên đoàn", "Báo Lao Động", "Xã hội"):
+        assert furniture not in _all(ft), furniture
+
+
+# A VnExpress video story: the same top-detail layout as its articles, with the video box
+# (div.wrap_video: the player, a hidden copy of its title, then the caption) as the whole body
+VNE_VIDEO = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<meta property="og:title" content="Kiểm tra cầu mới qua sông - VnExpress Video">
+<meta name="pubdate" content="2026-05-12T07:30:00+07:00">
+</head><body><header class="section header"><a class="logo" href="/">VnExpress</a></header>
+<section class="section page-detail top-detail"><div class="container"><div class="sidebar-1">
+<div class="header-content width_common"><ul class="breadcrumb"><li><a href="/thoi-su">Thời sự</a>
+</li></ul><span class="date">Thứ ba, 12/5/2026, 07:30 (GMT+7)</span></div>
+<h1 class="title-detail">Kiểm tra cầu mới qua sông</h1>
+<p class="description"><span class="location-stamp">Hà Nội</span>Cây cầu dự kiến thông xe trước
+mùa mưa năm sau, ban quản lý dự án cho biết.</p>
+<article class="fck_detail">
+<div class="wrap_video clearfix"><div>
+<div class="box_embed_video_parent embed_video_new" data-vid="1234"><div class="box_img_video">
+<img src="/v.jpg" alt="Kiểm tra cầu mới"></div>
+<div class="box_embed_video"><video src="/v.m3u8"></video></div>
+<div class="parser_title" style="display:none;">Kiểm tra cầu mới</div></div></div>
+<p>Công trường cầu nhìn từ trên cao. Video: <em>Minh Quân</em></p></div>
+<p class="Normal" style="text-align:right;"><strong>Minh Quân</strong></p>
+</article>
+<div class="box-tinlienquanv2"><article class="item-news"><h4 class="title-news">
+<a href="/cau-cu-1.html">Cây cầu cũ sắp được sửa</a></h4></article></div>
+</div></div></section></body></html>"""
+
+
+def test_vnexpress_video_story_is_its_sapo_caption_and_byline() -> None:
+    ft = extract_article(VNE_VIDEO, "https://vnexpress.net/kiem-tra-cau-moi-qua-song-5012345.html")
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert [(b.kind, b.text) for b in ft.blocks] == [
+        (BlockKind.LEAD, "Hà Nội - Cây cầu dự kiến thông xe trước mùa mưa năm sau, ban quản lý"
+                         " dự án cho biết."),
+        (BlockKind.CAPTION, "Công trường cầu nhìn từ trên cao. Video: Minh Quân"),
+        (BlockKind.BYLINE, "Minh Quân"),
+    ]  # fmt: skip
+
+
+def test_a_page_with_as_little_text_and_no_video_is_still_no_article() -> None:
+    page = VNE_VIDEO
+    for video, picture in (
+        ('<div class="box_embed_video"><video src="/v.m3u8"></video></div>', ""),
+        ("wrap_video", "wrap_picture"),
+        ("box_embed_video_parent embed_video_new", "box_picture"),
+        ("box_img_video", "box_img"),
+    ):
+        page = page.replace(video, picture)
+    with pytest.raises(ExtractError):
+        extract_article(page, "https://vnexpress.net/kiem-tra-cau-moi-qua-song-5012345.html")

@@ -17,6 +17,7 @@ from tui_news.extract_sites import SiteRule, pick, rule_for
 from tui_news.extract_walk import (
     RawBlock,
     byline_text,
+    has_video,
     is_hidden,
     is_upper,
     prune,
@@ -24,7 +25,7 @@ from tui_news.extract_walk import (
 )
 from tui_news.links import normalize_link
 from tui_news.models import Block, BlockKind, FullText
-from tui_news.text import clean, fold, strip_outlet_prefix
+from tui_news.text import clean, drop_invisible, fold, strip_outlet_prefix
 
 __all__ = ["ExtractError", "ExtractorUnavailable", "extract_article", "parse_page_date"]
 
@@ -243,6 +244,7 @@ def extract_article(html: bytes | str, url: str) -> FullText:
     title = lead = byline = ""
     published: datetime | None = None
     raws: list[RawBlock] = []
+    video_story = False
     if rule is not None:
         body = pick(doc, rule.body)
         if body is not None:
@@ -251,21 +253,24 @@ def extract_article(html: bytes | str, url: str) -> FullText:
             published = parse_page_date(text_of(pick(doc, rule.date)))
             by_el = pick(doc, rule.byline) if rule.byline else None
             byline = byline_text(by_el) if by_el is not None else ""
+            # A video story (VnExpress's and others'): its sapo and the video's caption are the
+            # article, however little body text there is
+            video_story = bool(lead) and has_video(body)
             for furniture in body.cssselect(rule.drop) if rule.drop else ():
                 furniture.drop_tree()
             prune(body)
             raws = list(walk(body, base))
-    if _body_chars(raws) < MIN_BODY_CHARS:
+    if _body_chars(raws) < MIN_BODY_CHARS and not video_story:
         body = _find_container(doc)
         if body is not None:
             prune(body)
             raws = list(walk(body, base))
-    if _body_chars(raws) < MIN_BODY_CHARS:
-        raws = trafilatura_blocks(text, doc, url, base)
+        if _body_chars(raws) < MIN_BODY_CHARS:
+            raws = trafilatura_blocks(text, doc, url, base)
     chars = _body_chars(raws)
     if login_form and chars < _LOGIN_WALL_CHARS:
         raise ExtractError("not an article (a login wall)")
-    if chars < MIN_BODY_CHARS:
+    if chars < MIN_BODY_CHARS and not video_story:
         raise ExtractError("not an article (no body text found)")
 
     title = title or _page_title(doc, ld, metas)
@@ -355,6 +360,11 @@ def _assemble(
     byline: str,
     url: str,
 ) -> FullText:
+    # Zero-width spaces, soft hyphens, a BOM: invisible on the page, noise in a terminal
+    title = drop_invisible(title) if title else title
+    lead, byline = drop_invisible(lead), drop_invisible(byline)
+    for r in raws:
+        r.text = drop_invisible(r.text)
     lead_key, title_key = _key(lead), _key(title or "")
     # Author blocks inside the body: the byline when the page has none outside it
     inside = [r.text for r in raws if r.kind is BlockKind.BYLINE]

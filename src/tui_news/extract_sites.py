@@ -99,6 +99,16 @@ SITE_RULES: tuple[SiteRule, ...] = (
              title="h1.title_detail; div.noidung h1", lead="div.noidung h2.sapo; h2.sapo",
              body="div.noidung div.ta-justify; #entry-body", date=".news-info .time; span.time",
              byline="p.author; .news-info .author"),
+    # article.article-detail: h1.title, div.chappeau, div.art-body, "20/12/2021 | 17:25"
+    SiteRule("Lao Động", ("laodong.vn",),
+             title="article.article-detail h1.title; .article-detail h1; h1.title",
+             lead="div.chappeau; .chappeau", body="div.art-body; .art-body",
+             date="time.f-datetime; .f-datetime", byline="span.authors; .authors"),
+    # The district portal the product was modelled on (tests/fixtures/seed): "Ngày đăng
+    # 19/08/2020 | 14:17 | View count: 345", the sapo in bold, an UPPER-CASE byline closing it
+    SiteRule("Cổng thông tin thị xã Sơn Tây", ("sontay.hanoi.gov.vn",),
+             title="h1.news-title", lead="div.news-sapo", body="div.news-content",
+             date="div.news-date; .news-date"),
     SiteRule("PLO", ("plo.vn",),
              title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
              byline=_ARTICLE_AUTHOR, drop=".article__meta"),

@@ -22,7 +22,7 @@ _DROP_TAGS = frozenset({
 _JUNK_TOKEN = re.compile(
     r"relate|kbwscwl-relatedbox|VCObjectBoxRelatedNews|tin_xemthem|xemthem|readmore|"
     r"share|social|comment|popup|advert|^ads?$|^adv$|banner|breadcrumb|^tags?$|box-tags?|"
-    r"keyword|newsletter|^menu|^nav",
+    r"keyword|newsletter|^menu|^nav|lien[-_]?quan",
     re.IGNORECASE,
 )
 _RELATED_PHRASES = ("tham khảo thêm", "đọc thêm", "xem thêm", "tin liên quan", "bài liên quan",
@@ -46,6 +46,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CAPTION_CLASS = re.compile(r"caption|legend|embcap|^image$|desc_image", re.IGNORECASE)
 _AUTHOR_CLASS = re.compile(r"^author|author$|author_mail|^byline$", re.IGNORECASE)
 _VIDEO_BOX = re.compile(r"^wrap_video$|^video[-_]?box$|^box[-_]?video$", re.IGNORECASE)
+_VIDEO_CLASS = re.compile(r"video", re.IGNORECASE)
 _MAX_DEPTH = 200  # libxml2 nests deeper than Python should recurse; below this, text is flattened
 
 
@@ -332,6 +333,16 @@ def _walk_one(el: lhtml.HtmlElement, base: str, depth: int) -> Iterator[RawBlock
             yield raw
         return
     yield from _walk_children(el, base, depth)
+
+
+def has_video(el: lhtml.HtmlElement) -> bool:
+    """True when a body holds a video player: <video>, an <iframe> or a video box (wrap_video,
+    box_embed_video_parent, type="VideoStream"…), hidden copies aside."""
+    return any(
+        (item.tag in ("video", "iframe") or any(_VIDEO_CLASS.search(t) for t in _tokens(item)))
+        and not is_hidden(item)
+        for item in el.iter("video", "iframe", "div", "figure")
+    )
 
 
 def _has_media(el: lhtml.HtmlElement) -> bool:

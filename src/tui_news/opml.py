@@ -12,12 +12,9 @@ from tui_news.config import MAX_URL_LENGTH, Config
 from tui_news.config_write import add_feeds
 from tui_news.links import is_web_url
 from tui_news.models import FeedConfig
-from tui_news.text import clean
+from tui_news.text import INVISIBLE, clean
 
 MAX_OPML_BYTES = 10 << 20
-# Invisible characters an exported OPML often carries (a BOM pasted into a title, zero-width
-# spaces from a web page): dropped, or "Thời sự\u200b" becomes a category of its own.
-_INVISIBLE = dict.fromkeys([0x00AD, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF])
 # Characters a URL never holds as such (RFC 3986): whitespace, double quotes, angle brackets,
 # backslash, backtick, braces. (`'`, `|` and `^` appear unencoded in real feed URLs.)
 _NOT_IN_URL = frozenset('"<>\\`{}')
@@ -71,7 +68,7 @@ def read_opml(path: Path, default_category: str = "Khác") -> tuple[list[FeedCon
 
 def _visible(value: str) -> str:
     """`value` cleaned (SAFETY rule 1) without its invisible characters."""
-    return clean(value.translate(_INVISIBLE))
+    return clean(value.translate(INVISIBLE))
 
 
 def write_opml(feeds: Sequence[FeedConfig], title: str = "tui-news") -> str:

@@ -22,6 +22,18 @@ _ESCAPE_SEQ = re.compile(
 )
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Characters nobody sees on the page: the soft hyphen, zero-width spaces and joiners, direction
+# marks, the word joiner and invisible operators, a BOM. Web pages and OPML exports carry them
+# ("tháng 9.\ufeff"; "Thời sự\u200b" would be a category of its own).
+INVISIBLE = dict.fromkeys([0x00AD, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF])
+_INVISIBLE_CHARS = frozenset(map(chr, INVISIBLE))
+
+
+def drop_invisible(text: str) -> str:
+    """A line of text without INVISIBLE characters, its spaces collapsed where one was dropped."""
+    if _INVISIBLE_CHARS.isdisjoint(text):
+        return text
+    return " ".join(text.translate(INVISIBLE).split())
 
 
 def clean(value: object, *, multiline: bool = False, limit: int | None = None) -> str:
