@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, Cli, Site
@@ -144,6 +145,14 @@ async def test_the_reader_says_it_once_and_keeps_the_summary(
     _blocked(tmp_path, monkeypatch)
     message = label("fulltext_no_extractor", "en")
     app = TuiNewsApp(config, tmp_path / "cache.sqlite", offline=False, lang="en")
+    said: list[str] = []  # every notification, kept after its toast has timed out
+    notify = app.notify
+
+    def spy(message: str, *args: Any, **kwargs: Any) -> None:
+        said.append(message)
+        notify(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", spy)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = app.screen
         assert isinstance(screen, MainScreen)
@@ -157,12 +166,21 @@ async def test_the_reader_says_it_once_and_keeps_the_summary(
         assert toasts.count(message) == 1, toasts
         article = screen.store.article(screen.articles.ids[0])
         assert article is not None and not article.has_full_text  # the summary stays
-        # A second refresh meets the same fault: nothing more is said.
+        # A second refresh brings a new article whose page meets the same fault: nothing more
+        # is said.
+        feed = (FIXTURES / "seed" / "sontay-feed.xml").read_bytes()
+        second = (
+            "<item><title>Tin thứ hai</title><link>http://127.0.0.1:PORT/tin-2.html</link>"
+            "<guid isPermaLink=\"false\">sontay-2</guid>"
+            "<pubDate>Thu, 20 Aug 2020 08:00:00 +0700</pubDate></item></channel>"
+        ).encode()
+        site.add("/seed.rss", feed.replace(b"</channel>", second))
+        site.add("/tin-2.html", site.files[SEED_LINK][0], "text/html")
         screen.start_refresh(None, weather=False)
         deadline = loop.time() + 30
         while screen._refreshing:
             assert loop.time() < deadline, "the second refresh did not finish"
             await pilot.pause(0.05)
         await pilot.pause(0.1)
-        toasts = [str(t.render()) for t in app.screen.query("Toast")]
-        assert toasts.count(message) == 1, toasts
+        assert len(site.requests_for("/tin-2.html")) == 1  # the prefetch did meet it
+        assert said.count(message) == 1, said
