@@ -323,7 +323,7 @@ class Fetcher:
     """The reader's one guarded HTTP client; use as `async with Fetcher(...) as f`."""
 
     def __init__(self, *, user_agent: str, timeout: float = 20, concurrency: int = 16,
-                 per_host: int = 4, max_bytes: int = 8 << 20, max_redirects: int = 5,
+                 per_host: int = 8, max_bytes: int = 8 << 20, max_redirects: int = 5,
                  retry_after_cap: float = 6 * 3600,
                  warm_up_rules: Mapping[str, str] | None = None,
                  verify: ssl.SSLContext | bool = True) -> None:

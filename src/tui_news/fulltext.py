@@ -99,7 +99,10 @@ def fetch_full_text(config: Config, db_path: Path, article_id: int) -> FullText:
 
         async def run() -> FullText:
             async with Fetcher(
-                user_agent=config.user_agent, timeout=config.timeout, concurrency=config.concurrency
+                user_agent=config.user_agent,
+                timeout=config.timeout,
+                concurrency=config.concurrency,
+                per_host=config.per_host,
             ) as fetcher:
                 return await download_full_text(fetcher, store, article, lang=config.language)
 

@@ -149,7 +149,8 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
     pool = FeedParserPool()
     try:
         async with Fetcher(user_agent=config.user_agent, timeout=config.timeout,
-                           concurrency=config.concurrency) as fetcher:
+                           concurrency=config.concurrency,
+                           per_host=config.per_host) as fetcher:
             results = await refresh_feeds(store, fetcher, pool, select_feeds(config, categories),
                                           progress=progress, now=started, deadline=deadline)
             weather_error = full_text_error = None
