@@ -194,3 +194,29 @@ def run_refresh(config: Config, db_path: Path, *, categories: set[str] | None = 
                                        weather=weather, progress=progress))
     finally:
         store.close()
+
+
+def index_for_search(db_path: Path) -> int:
+    """Index what waits for search in the cache at `db_path` (Store.index_pending); how many.
+
+    Run after a refresh has said what it did (its summary line, the reader's summary message):
+    the articles are stored and shown at once, and searchable as soon as this ends. Stopped
+    (Ctrl-C, killed), a 500-article transaction is rolled back and what is left waits for the
+    next search, which indexes it first. A cache that is missing, moved aside or cannot be
+    written is left as it is.
+    """
+    if not Path(db_path).exists():
+        return 0
+    try:
+        store = Store.open(db_path)
+    except CacheMovedAside as moved:  # damaged since: the new, empty cache has nothing waiting
+        moved.store.close()
+        return 0
+    except StoreError:
+        return 0
+    try:
+        return store.index_pending()
+    except StoreError:
+        return 0
+    finally:
+        store.close()

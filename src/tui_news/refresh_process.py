@@ -163,7 +163,7 @@ def child_main() -> int:
 
     die_with_parent(signal.SIGTERM)  # the reader killed: this refresh stops too (cleanly)
 
-    from tui_news.refresh import run_refresh
+    from tui_news.refresh import index_for_search, run_refresh
 
     def progress(done: int, total: int, result: FeedResult) -> None:
         _send({"progress": [done, total]})
@@ -197,28 +197,10 @@ def child_main() -> int:
     sys.stdout.close()  # the reader has all it waits for; what follows is upkeep
     try:
         # This refresh's new articles, and any a `tui-news refresh` from cron left waiting.
-        _index_for_search(request["db_path"])
+        index_for_search(request["db_path"])
     except KeyboardInterrupt:  # stopped: what is not indexed yet waits for the next search
         return 130
     return 0
-
-
-def _index_for_search(db_path: Path) -> None:
-    """Index the refresh's new articles for search (see Store.index_pending)."""
-    from tui_news.store import CacheMovedAside, Store, StoreError
-
-    try:
-        store = Store.open(db_path)
-    except CacheMovedAside as moved:  # damaged since: the new, empty cache has nothing waiting
-        moved.store.close()
-        return
-    except StoreError:
-        return
-    try:
-        with contextlib.suppress(StoreError):
-            store.index_pending()
-    finally:
-        store.close()
 
 
 if __name__ == "__main__":
