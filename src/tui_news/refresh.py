@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -182,41 +183,29 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
 
 
 def run_refresh(config: Config, db_path: Path, *, categories: set[str] | None = None,
-                full: bool = False, weather: bool = True,
-                progress: Progress | None = None) -> RefreshSummary:
-    """Synchronous entry point for the CLI and the reader's thread worker: own store, own loop."""
+                full: bool = False, weather: bool = True, progress: Progress | None = None,
+                on_done: Callable[[RefreshSummary], None] | None = None) -> RefreshSummary:
+    """Synchronous entry point for the CLI and the reader's refresh process: own store, own loop.
+
+    `on_done(summary)` is called once the refresh is done (the caller says what it did); with
+    it given, everything waiting for the search indexes is then indexed (Store.index_pending) on
+    the same connection, so the first search after a refresh from cron has nothing left to do
+    (a damaged page met meanwhile is the next open's to report, as without it). Stopped
+    there (Ctrl-C, a kill), a 500-article transaction rolls back and what is left waits for the
+    next search, which indexes it first; a cache that cannot be written then is left to it too.
+    """
     try:
         store = Store.open(db_path)
     except CacheMovedAside as moved:  # the caller opened it first and has said so
         store = moved.store
     try:
-        return asyncio.run(refresh_all(config, store, categories=categories, full=full,
-                                       weather=weather, progress=progress))
+        summary = asyncio.run(refresh_all(config, store, categories=categories, full=full,
+                                          weather=weather, progress=progress))
+        if on_done is not None:
+            on_done(summary)
+            with contextlib.suppress(StoreError):
+                store.index_pending()
+        return summary
     finally:
         store.close()
 
-
-def index_for_search(db_path: Path) -> int:
-    """Index what waits for search in the cache at `db_path` (Store.index_pending); how many.
-
-    Run after a refresh has said what it did (its summary line, the reader's summary message):
-    the articles are stored and shown at once, and searchable as soon as this ends. Stopped
-    (Ctrl-C, killed), a 500-article transaction is rolled back and what is left waits for the
-    next search, which indexes it first. A cache that is missing, moved aside or cannot be
-    written is left as it is.
-    """
-    if not Path(db_path).exists():
-        return 0
-    try:
-        store = Store.open(db_path)
-    except CacheMovedAside as moved:  # damaged since: the new, empty cache has nothing waiting
-        moved.store.close()
-        return 0
-    except StoreError:
-        return 0
-    try:
-        return store.index_pending()
-    except StoreError:
-        return 0
-    finally:
-        store.close()

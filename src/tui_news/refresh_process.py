@@ -163,43 +163,48 @@ def child_main() -> int:
 
     die_with_parent(signal.SIGTERM)  # the reader killed: this refresh stops too (cleanly)
 
-    from tui_news.refresh import index_for_search, run_refresh
+    from tui_news.refresh import run_refresh
 
     def progress(done: int, total: int, result: FeedResult) -> None:
         _send({"progress": [done, total]})
 
+    sent: list[bool] = []
+
+    def send_summary(summary: RefreshSummary) -> None:
+        _send(
+            {
+                "summary": {
+                    "results": [
+                        {"url": r.url, "status": r.status, "new": r.new, "error": r.error}
+                        for r in summary.results
+                    ],
+                    "weather_error": summary.weather_error,
+                    # [offline] prefetch without a loadable extractor: said once, as by the CLI
+                    "full_text_error": summary.full_text_error,
+                }
+            }
+        )
+        sent.append(True)
+        sys.stdout.close()  # the reader has all it waits for; what follows is upkeep
+
     try:
-        summary = run_refresh(
+        # After the summary: this refresh's new articles, and any a `tui-news refresh` from
+        # cron left waiting, go into the search indexes (the reader does not wait for it).
+        run_refresh(
             request["config"],
             request["db_path"],
             categories=request["categories"],
             weather=request["weather"],
             progress=progress,
+            on_done=send_summary,
         )
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # the pipeline's fault: one line for the status bar
-        _send({"error": str(exc) or type(exc).__name__})
-        return 1
-    _send(
-        {
-            "summary": {
-                "results": [
-                    {"url": r.url, "status": r.status, "new": r.new, "error": r.error}
-                    for r in summary.results
-                ],
-                "weather_error": summary.weather_error,
-                # [offline] prefetch without a loadable extractor: said once, as by the CLI
-                "full_text_error": summary.full_text_error,
-            }
-        }
-    )
-    sys.stdout.close()  # the reader has all it waits for; what follows is upkeep
-    try:
-        # This refresh's new articles, and any a `tui-news refresh` from cron left waiting.
-        index_for_search(request["db_path"])
     except KeyboardInterrupt:  # stopped: what is not indexed yet waits for the next search
         return 130
+    except Exception as exc:  # the pipeline's fault: one line for the status bar
+        if sent:
+            return 1  # the summary is out; the upkeep after it failed
+        _send({"error": str(exc) or type(exc).__name__})
+        return 1
     return 0
 
 
