@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_data import shared_path
 
 from tui_news.feeds import (
     MAX_ITEMS,
@@ -26,7 +27,7 @@ from tui_news.feeds import (
 )
 from tui_news.html_text import html_to_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parent / "fixtures" / "feeds"  # feeds written for the tests
 URL = "https://bao.example.vn/rss/thoi-su.rss"
 NOW = datetime(2026, 9, 20, tzinfo=UTC)
 # What must never survive into stored text (SAFETY.md rule 1).
@@ -271,8 +272,7 @@ def test_the_picture_lead_shortcut_gives_what_lxml_gives(monkeypatch: pytest.Mon
 
 def test_real_summaries_from_17_outlets() -> None:
     """Every real description of 03b becomes tag-free NFC text without its related-links list."""
-    items = json.loads((FIXTURES / "03b_press-scanning_17outlets_2026-08-23__new_items_detail.json")
-                       .read_text(encoding="utf-8"))
+    items = json.loads(shared_feed("03b_").decode("utf-8"))
     assert len(items) == 478
     cut = 0
     for it in items:
@@ -522,12 +522,18 @@ def test_hundred_thousand_items_bounded() -> None:
 # --- real samples -------------------------------------------------------------------------------
 
 
+def shared_feed(name: str) -> bytes:
+    """A real sample of ../shared/fixtures/feeds (third-party: read there, never copied here)."""
+    return next(shared_path("fixtures", "feeds").glob(f"{name}*")).read_bytes()
+
+
 def fixture(name: str) -> bytes:
+    """A feed written for the tests (tests/fixtures/feeds)."""
     return next(FIXTURES.glob(f"{name}*")).read_bytes()
 
 
 def test_fixture_01_vnexpress_with_broken_xml() -> None:
-    feed = parse(fixture("01_"), "https://vnexpress.net/rss/the-gioi.rss")
+    feed = parse(shared_feed("01_"), "https://vnexpress.net/rss/the-gioi.rss")
     assert feed.title == "Thế giới - VnExpress RSS"
     (e,) = feed.entries
     assert e.title == "Israel nối gót Mỹ rời Hội đồng Nhân quyền LHQ"
@@ -538,9 +544,7 @@ def test_fixture_01_vnexpress_with_broken_xml() -> None:
 
 
 def test_fixture_02_vnexpress_2017_padded_fields() -> None:
-    js = fixture("02_").decode("utf-8")
-    body = js.split("`")[1].encode("utf-8")
-    feed = parse_feed(body, "http://vnexpress.net/rss/tin-moi-nhat.rss",
+    feed = parse_feed(shared_feed("02_"), "http://vnexpress.net/rss/tin-moi-nhat.rss",
                       now=datetime(2017, 7, 27, tzinfo=UTC))
     assert feed.title == "Tin mới nhất - VnExpress RSS"
     assert len(feed.entries) == 25
@@ -557,7 +561,7 @@ def test_fixture_02_vnexpress_2017_padded_fields() -> None:
 
 
 def test_fixture_04_baochinhphu_zoneless_dates() -> None:
-    feed = parse(fixture("04_"), "https://baochinhphu.vn/kinh-te.rss")
+    feed = parse(shared_feed("04_"), "https://baochinhphu.vn/kinh-te.rss")
     assert feed.title == "Kinh tế - RSS Feed"
     assert feed.entries[0].published == datetime(2026, 9, 14, 11, 44, tzinfo=UTC)
     assert feed.entries[1].published == datetime(2026, 9, 13, 13, 1, tzinfo=UTC)
@@ -566,7 +570,7 @@ def test_fixture_04_baochinhphu_zoneless_dates() -> None:
 
 
 def test_fixture_05_thanhnien_two_digit_year() -> None:
-    feed = parse(fixture("05_"), "https://thanhnien.vn/rss/kinh-te.rss")
+    feed = parse(shared_feed("05_"), "https://thanhnien.vn/rss/kinh-te.rss")
     assert [e.published for e in feed.entries] == [datetime(2026, 9, 14, 2, 13, tzinfo=UTC),
                                                    datetime(2026, 9, 14, 2, 10, tzinfo=UTC)]
     assert feed.entries[0].key == feed.entries[0].link  # no guid: the link is the identity
@@ -574,7 +578,7 @@ def test_fixture_05_thanhnien_two_digit_year() -> None:
 
 
 def test_fixture_06_vietnambiz_entities_and_gmt7() -> None:
-    feed = parse(fixture("06_"), "https://vietnambiz.vn/tai-chinh.rss")
+    feed = parse(shared_feed("06_"), "https://vietnambiz.vn/tai-chinh.rss")
     assert feed.title == "vietnambiz - Tài chính - RSS Feed"
     assert feed.entries[0].title == ("Tỷ giá euro ngày 15/9: Euro tiếp tục mất giá, "
                                      "thị trường chờ tín hiệu hồi phục")
@@ -600,7 +604,7 @@ def test_seed_feed() -> None:
 
 
 def test_results_and_errors_pickle() -> None:
-    feed = parse(fixture("06_"))
+    feed = parse(shared_feed("06_"))
     assert pickle.loads(pickle.dumps(feed)) == feed
     err = pickle.loads(pickle.dumps(FeedError("not a feed")))
     assert isinstance(err, FeedError) and str(err) == "not a feed"
@@ -610,7 +614,7 @@ async def test_pool_parses_in_another_process() -> None:
     pool = FeedParserPool(max_workers=1)
     assert pool._executor is None  # lazy: nothing started before the first parse
     try:
-        feed = await pool.parse(fixture("06_"), "https://vietnambiz.vn/tai-chinh.rss")
+        feed = await pool.parse(shared_feed("06_"), "https://vietnambiz.vn/tai-chinh.rss")
         assert len(feed.entries) == 2
         executor = pool._executor
         assert executor is not None
@@ -630,16 +634,16 @@ async def test_pool_parses_in_another_process() -> None:
 async def test_pool_survives_a_killed_worker() -> None:
     pool = FeedParserPool(max_workers=1)
     try:
-        await pool.parse(fixture("05_"), URL)
+        await pool.parse(shared_feed("05_"), URL)
         executor = pool._executor
         assert executor is not None
         for pid in list(executor._processes):  # type: ignore[attr-defined]
             os.kill(pid, 9)
         time.sleep(0.2)
         with pytest.raises(FeedError):
-            await pool.parse(fixture("05_"), URL)
+            await pool.parse(shared_feed("05_"), URL)
         # The next parse gets a fresh pool.
-        assert len((await pool.parse(fixture("05_"), URL)).entries) == 2
+        assert len((await pool.parse(shared_feed("05_"), URL)).entries) == 2
     finally:
         pool.shutdown()
 
@@ -655,7 +659,7 @@ NASTY = [b"&#xD800;", b"&#x110000;", b"\x1b]52;c;eA==\x07", b"&#27;[2J", b"\xc2\
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_mutation_of_a_real_feed_is_clean_or_an_error(data: st.DataObject) -> None:
-    body = bytearray(fixture("02_").split(b"`")[1])
+    body = bytearray(shared_feed("02_"))
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(body)))
         cut = data.draw(st.integers(0, 50))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from shared_data import shared_path
 
 from tui_news import feeds
 from tui_news.feeds import FeedError, parse_feed
@@ -44,6 +45,20 @@ def _both(body: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object,
 def test_fixture_feeds_parse_alike(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, slow, _ = _both(path.read_bytes(), monkeypatch)
     assert fast == slow
+
+
+def test_real_outlet_samples_parse_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real samples of ../shared/fixtures/feeds (the corpus test runs all of ../shared/corpus
+    both ways too)."""
+    paths = sorted(p for p in shared_path("fixtures", "feeds").iterdir()
+                   if p.suffix in (".xml", ".rss"))
+    assert len(paths) >= 5
+    taken = 0
+    for path in paths:
+        fast, slow, fast_taken = _both(path.read_bytes(), monkeypatch)
+        assert fast == slow, path.name
+        taken += fast_taken
+    assert taken >= 3  # 04-06 are plain RSS 2.0 (01 is not well-formed, 02 has namespaces)
 
 
 def test_the_fast_path_reads_plain_outlet_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
