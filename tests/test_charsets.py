@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from tui_news.charsets import as_utf8, header_charset
 
 TEXT = '<?xml version="1.0"{decl}?><rss><channel><title>{title}</title></channel></rss>'
@@ -54,3 +56,33 @@ def test_what_feedparser_detects_itself_is_left_alone() -> None:
     assert as_utf8(body("x\xe9", "latin-1", None), "text/xml; charset=bogus") == body(
         "x\xe9", "latin-1", None
     )
+
+
+def test_utf8_with_a_broken_byte_stays_utf8() -> None:
+    # feedparser's encoding/bozo_linenoise.xml: one stray byte made the whole feed ISO-8859-2.
+    raw = body("Sài Gòn", "utf-8", "utf-8").replace("Gòn".encode(), "Gòn".encode() + b"\xa9")
+    assert as_utf8(raw, None) == body("Sài Gòn\ufffd", "utf-8", "utf-8")
+    assert as_utf8(raw.replace(b' encoding="utf-8"', b""), "text/xml") == body(
+        "Sài Gòn\ufffd", "utf-8", None
+    )
+
+
+NEWS_JA = ("日本語のニュース。東京では今日、大雨の影響で電車が遅れています。"
+           "気象庁によると、雨は明日まで続く見込みです。")
+NEWS_VI = ("Theo Trung tâm Dự báo khí tượng thủy văn quốc gia, bão số 5 đang mạnh lên và di "
+           "chuyển nhanh về phía đất liền; người dân Đà Nẵng được khuyến cáo ở trong nhà.")
+
+
+def test_an_unlabelled_legacy_charset_is_guessed() -> None:
+    from test_feed_text_refresh import to_cp1258
+
+    # No header, no declaration, not UTF-8: feedparser's fallback (windows-1252) gave mojibake.
+    expected = TEXT.format(decl="", title="{}")
+    for raw, text in ((body(NEWS_JA, "shift_jis", None), NEWS_JA),
+                      (to_cp1258(expected.format(NEWS_VI)), NEWS_VI)):
+        # windows-1258 writes tone marks combining: the text is NFC only once cleaned.
+        read = unicodedata.normalize("NFC", as_utf8(raw, None).decode("utf-8"))
+        assert read == expected.format(text)
+        # A header or declaration that cannot read the bytes is no better than none.
+        read = unicodedata.normalize("NFC", as_utf8(raw, "text/xml; charset=utf-8").decode())
+        assert read == expected.format(text)

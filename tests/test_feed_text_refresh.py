@@ -3,8 +3,8 @@
 One local HTTP server on 127.0.0.1 serves a feed per case, each with the Content-Type header a
 real server would send (the charset cases carry their charset only there); one refresh reads
 them all into a real cache, and each test reads what that cache holds. The unit tests named for
-the same faults are in test_feeds.py, test_links.py, test_text.py, test_dates.py,
-test_charsets.py and test_html_text.py.
+the same faults are in test_feeds.py, test_links.py, test_text.py, test_dates.py
+and test_charsets.py.
 """
 
 from __future__ import annotations

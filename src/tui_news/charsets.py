@@ -1,4 +1,4 @@
-"""The character set of a feed body: the HTTP header's, the XML declaration's, or UTF-8.
+"""The character set of a feed body: the HTTP header's, the XML declaration's, UTF-8, or a guess.
 
 Both parsers are handed UTF-8: a body in another charset is decoded here and its XML declaration
 rewritten, so the fast RSS path reads it too and feedparser never needs the HTTP headers.
@@ -35,7 +35,8 @@ def as_utf8(data: bytes, content_type: str | None) -> bytes:
     (text in a single-byte charset is never valid UTF-8 but by contrivance, and the outlets'
     lies go that way: a UTF-8 feed served as `charset=windows-1252` or `us-ascii`); else the
     header's charset (RFC 7303: it outranks the declaration), else the declaration's, each only
-    when the body decodes under it without error.
+    when the body decodes under it without error; else UTF-8 with a few broken bytes, or a guess
+    (`_unlabelled`).
     """
     head = data[:4]
     if head.startswith(_BOMS) or b"\x00" in head:
@@ -57,9 +58,48 @@ def as_utf8(data: bytes, content_type: str | None) -> bytes:
             continue
         text = _decode(data, _WIDER.get(charset, charset))
         if text is not None and text.lstrip()[:1] == "<":
-            utf8 = text.encode("utf-8")
-            return _with_utf8_declaration(utf8, _XML_DECL.search(utf8, 0, 1024) if decl else None)
+            return _as_utf8_text(text, decl is not None)
+    text = _unlabelled(data)
+    if text is not None:
+        return _as_utf8_text(text, decl is not None)
     return data
+
+
+def _as_utf8_text(text: str, declared: bool) -> bytes:
+    utf8 = text.encode("utf-8")
+    return _with_utf8_declaration(utf8, _XML_DECL.search(utf8, 0, 1024) if declared else None)
+
+
+_GUESS_MIN = 24  # non-ASCII bytes a guess needs (below it, the guessers miss more than they hit)
+_GUESS_BYTES = 64 * 1024
+
+
+def _unlabelled(data: bytes) -> str | None:
+    """The text of a body no label reads (none given, UTF-8 claimed, or a charset that cannot
+    decode it), or None to leave it to feedparser's fallback (windows-1252, then ISO-8859-2).
+
+    UTF-8 with a few broken bytes stays UTF-8, each broken byte a U+FFFD, as a browser reads it:
+    more well-formed multi-byte sequences than broken bytes never happen by chance in a
+    single-byte charset. Anything else with enough non-ASCII bytes to go by is guessed
+    (charset_normalizer: Shift_JIS, Big5, KOI8-R, windows-1258, …), where feedparser's fallback
+    gives mojibake.
+    """
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    well_formed = sum(1 for ch in text if ch > "\x7f") - broken
+    if well_formed > broken:
+        return text
+    if sum(1 for byte in data if byte > 0x7F) < _GUESS_MIN:
+        return None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a dependency; without it feedparser guesses
+        return None
+    best = from_bytes(data[:_GUESS_BYTES]).best()
+    if best is None:
+        return None
+    guessed = _decode(data, best.encoding)
+    return guessed if guessed is not None and guessed.lstrip()[:1] == "<" else None
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -22,7 +22,7 @@ from tui_news.charsets import as_utf8
 from tui_news.dates import parse_date
 from tui_news.links import former_link_key, normalize_link
 from tui_news.models import ParsedEntry, ParsedFeed
-from tui_news.rss_fast import read_plain_rss
+from tui_news.rss_fast import looks_like_html, read_plain_rss
 from tui_news.text import clean, strip_outlet_prefix, truncate, unescape_clean
 
 if TYPE_CHECKING:
@@ -117,20 +117,28 @@ def _text_field(value: Any) -> str:
 
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+_PLAIN_TYPES = frozenset({"text/plain", "text"})
 
 
-def _is_html(detail: Any, default: bool) -> bool:
+def _is_html(detail: Any, value: str, default: bool) -> bool:
     """Whether a field's text is HTML, by the type the feed gave it (Atom's `type`, RSS guessed as
-    feedparser guesses); `default` when the parser says nothing."""
+    feedparser guesses); `default` when the parser says nothing. A type that is neither text nor
+    HTML (base64 octets feedparser decoded, `text/xml`) is HTML when it looks like HTML, by that
+    same guess: shown as written, `Example <b>Atom</b>` would keep its tags."""
     kind = detail.get("type") if isinstance(detail, dict) else None
-    return kind in _HTML_TYPES if isinstance(kind, str) else default
+    if not isinstance(kind, str):
+        return default
+    kind = kind.lower()
+    if kind in _HTML_TYPES:
+        return True
+    return kind not in _PLAIN_TYPES and looks_like_html(value)
 
 
 def _one_line(value: str, detail: Any, limit: int) -> str:
     """A title as plain text: HTML read as HTML (tags, scripts and entities gone), plain text
     kept as written (`<angle>` brackets and `&amp;` too)."""
     value = value[: limit * 4]
-    if not _is_html(detail, default=False):
+    if not _is_html(detail, value, default=False):
         return clean(value, limit=limit)
     from tui_news.html_text import html_to_text
 
@@ -141,11 +149,11 @@ def _summary(entry: Any) -> tuple[str, bool]:
     """The entry's lead and whether it is HTML (an RSS description always is)."""
     summary = _text_field(entry.get("summary"))
     if summary:
-        return summary, _is_html(entry.get("summary_detail"), default=True)
+        return summary, _is_html(entry.get("summary_detail"), summary, default=True)
     for content in entry.get("content") or ():
         value = _text_field(content.get("value"))
         if value:
-            return value, _is_html(content, default=True)
+            return value, _is_html(content, value, default=True)
     return "", True
 
 

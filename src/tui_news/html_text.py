@@ -9,18 +9,19 @@ import lxml.html
 
 from tui_news.text import clean
 
-# Elements whose content is never reader text. Not `embed`: it is void, but libxml2's HTML parser
-# does not know that and puts the text after an unclosed `<embed>` inside it (the element alone
-# adds no text, so it is left in the tree).
+# Elements whose content is never reader text (a browser shows none of it either; an SVG's title
+# and metadata are its picture's, as an <img>'s alt is). Not `embed`: it is void, but libxml2's
+# HTML parser does not know that and puts the text after an unclosed `<embed>` inside it (the
+# element alone adds no text, so it is left in the tree). Not `object`: its content is the
+# fallback a reader that cannot show the object gets (and an unclosed one holds the text after
+# it). Not `math`: a formula's text is the formula.
 _DROP = (
     "script",
     "style",
     "iframe",
     "noscript",
-    "object",
     "template",
     "svg",
-    "math",
     "form",
     "button",
     "select",
