@@ -22,8 +22,9 @@ SHARDS = 6  # the files are split so that pytest -n spreads them over the cores
 
 EMPTY = (
     "an entry with no id, title, link, lead, date or enclosure has nothing to show and nothing "
-    "to find it again by on the next refresh; feedparser's tests of author, contributor, "
-    "category, rights, source and non-alternate link elements carry only those"
+    "to find it again by on the next refresh; feedparser's tests of one element (author, "
+    "contributor, category, rights, source, comments, geo, iTunes and Media RSS tags, links that "
+    "are not the entry's own, out-of-line content) hold entries carrying only that element"
 )
 DUPLICATE = (
     "an id seen earlier in the same feed (else the link, else everything the entry carries) is "

@@ -72,6 +72,7 @@ def _as_utf8_text(text: str, declared: bool) -> bytes:
 
 _GUESS_MIN = 24  # non-ASCII bytes a guess needs (below it, the guessers miss more than they hit)
 _GUESS_BYTES = 64 * 1024
+_ASCII = bytes(range(128))
 
 
 def _unlabelled(data: bytes) -> str | None:
@@ -86,10 +87,10 @@ def _unlabelled(data: bytes) -> str | None:
     """
     text = data.decode("utf-8", "replace")
     broken = text.count("\ufffd")
-    well_formed = sum(1 for ch in text if ch > "\x7f") - broken
+    well_formed = len(text) - len(text.encode("ascii", "ignore")) - broken  # non-ASCII, in C
     if well_formed > broken:
         return text
-    if sum(1 for byte in data if byte > 0x7F) < _GUESS_MIN:
+    if len(data.translate(None, _ASCII)) < _GUESS_MIN:  # the non-ASCII bytes
         return None
     try:
         from charset_normalizer import from_bytes
