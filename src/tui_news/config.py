@@ -37,6 +37,17 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class SyncConfig:
+    """[sync]: the feed server shared with other devices. The credentials are never shown."""
+
+    url: str  # the API endpoint as the server documents it (requests go to `url?api&…`)
+    kind: str = "fever"
+    user: str | None = None
+    password_command: tuple[str, ...] = field(default=(), repr=False)  # argv; stdout: password
+    api_key: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting, with defaults; `feeds` is the built-in catalogue when none are configured."""
 
@@ -57,6 +68,7 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     prefetch: bool = False  # [offline] prefetch: download full text of new articles
     keep_days: int = 0  # [cache] keep_days: 0 keeps everything
+    sync: SyncConfig | None = None  # [sync]: None when not set
     warnings: tuple[str, ...] = ()
 
     @property
@@ -82,6 +94,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "weather": {"url": str, "refresh_minutes": int, "cities": list},
     "offline": {"prefetch": bool},
     "cache": {"keep_days": int},
+    "sync": {"kind": str, "url": str, "user": str, "password_command": list, "api_key": str},
     "keys": {},
 }
 _TOP_LEVEL = set(_SCHEMA) | {"feeds"}
@@ -192,6 +205,7 @@ class _Builder:
         keep_days = self.get("cache", "keep_days", 0)
         if keep_days < 0:
             raise self.fail("cache.keep_days must be 0 (keep all) or more", "keep_days", "cache")
+        sync = self._sync()
         return Config(
             path=self.path,
             language=language,
@@ -206,11 +220,13 @@ class _Builder:
             weather_url=weather_url,
             weather_refresh_minutes=self.positive("weather", "refresh_minutes", 30, 24 * 60),
             cities=self._cities(),
-            feeds=feeds or DEFAULT_FEEDS,
+            # With a feed server, its subscriptions are the reader's: no built-in catalogue.
+            feeds=feeds or (() if sync else DEFAULT_FEEDS),
             feeds_configured=bool(feeds),
             keys=self._keys(),
             prefetch=self.get("offline", "prefetch", False),
             keep_days=keep_days,
+            sync=sync,
             warnings=tuple(self.warnings),
         )
 
@@ -261,6 +277,41 @@ class _Builder:
             feeds.append(FeedConfig(url=url, category=clean(category, limit=80) or "Khác",
                                     title=clean(title, limit=120) or None))
         return tuple(feeds)
+
+    def _sync(self) -> SyncConfig | None:
+        if "sync" not in self.data:
+            return None
+        if not isinstance(self.data["sync"], dict):
+            raise self.fail("[sync] must be a table", "sync")
+        kind = self.get("sync", "kind", "fever")
+        if kind != "fever":
+            raise self.fail(f'sync.kind {clean(kind, limit=40)!r} is not supported (only "fever")',
+                            "kind", "sync")
+        url = self.get("sync", "url", None)
+        if url is None:
+            raise self.fail("[sync] needs a url (the server's Fever API endpoint)", None, "sync")
+        url = url.strip()
+        if len(url) > MAX_URL_LENGTH or not is_web_url(url):
+            raise self.fail(f"sync.url {redact_url(url)!r} is not an http or https URL", "url",
+                            "sync")
+        user = self.get("sync", "user", None)
+        command = self.get("sync", "password_command", None)
+        api_key = self.get("sync", "api_key", None)
+        if command is not None:
+            if not command or not all(isinstance(a, str) and a for a in command):
+                raise self.fail("sync.password_command must be a list of strings (a program and "
+                                'its arguments, e.g. ["pass", "show", "rss"]); no shell runs it',
+                                "password_command", "sync")
+            if not user:
+                raise self.fail("sync.password_command needs sync.user", "user", "sync")
+        if api_key is not None and not re.fullmatch(r"[0-9a-fA-F]{32}", api_key):
+            raise self.fail("sync.api_key must be the 32 hex digits of md5(\"user:password\")",
+                            "api_key", "sync")
+        if command is None and api_key is None:
+            raise self.fail("[sync] needs user and password_command, or api_key", None, "sync")
+        return SyncConfig(url=url, kind=kind, user=user or None,
+                          password_command=tuple(command or ()),
+                          api_key=api_key.lower() if api_key else None)
 
     def _cities(self) -> tuple[City, ...]:
         raw = self.get("weather", "cities", None)

@@ -409,6 +409,31 @@ class Fetcher:
         return await self._get(url, etag=etag, last_modified=last_modified,
                                max_bytes=max_bytes, accept=accept, warm=True, on_slot=on_slot)
 
+    async def post(self, url: str, form: Mapping[str, str], *, max_bytes: int | None = None,
+                   accept: str | None = None) -> Response:
+        """POST `form` (URL-encoded) to `url` under the same guards as get(): http(s) only, the
+        whole-request deadline, the cap on the decoded body; 2xx returns, anything else raises.
+
+        A redirect is not followed (it would resend the form elsewhere, or drop it): it raises
+        FetchError naming the status. The form is never part of an error message (it may carry
+        credentials)."""
+        if not is_web_url(url):
+            raise FetchError("not an http(s) URL", url=url)
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            raise FetchError("invalid URL", url=url) from None
+        if _never_resolves(host):
+            raise FetchError("name not resolved", url=url)
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        headers = {"Accept": accept or "*/*"}
+        async with self._host_sem(url), self._global_sem():
+            result = await self._hop(url, headers, limit, self.timeout, url, form=form)
+        if isinstance(result, str):
+            raise FetchError("redirected elsewhere (a POST is not followed; check the URL)",
+                             url=url)
+        return result
+
     async def warm_up(self, url: str) -> None:
         """GET `url` once to collect the host's cookies (errors ignored)."""
         with contextlib.suppress(FetchError):
@@ -514,12 +539,13 @@ class Fetcher:
         raise FetchError(f"too many redirects (more than {self.max_redirects})", url=url)
 
     async def _hop(self, current: str, headers: dict[str, str], limit: int, budget: float,
-                   url: str) -> Response | str:
-        """One request/response; returns the Response, or the Location of a redirect."""
+                   url: str, form: Mapping[str, str] | None = None) -> Response | str:
+        """One request/response (a POST of `form` when given); returns the Response, or the
+        Location of a redirect."""
         client = self._ensure()
         try:
             async with asyncio.timeout(max(budget, 0.001)):
-                return await self._exchange(client, current, headers, limit, url)
+                return await self._exchange(client, current, headers, limit, url, form)
         except TimeoutError:
             raise FetchError(f"timed out after {_seconds_text(self.timeout)}", url=url) from None
         except httpx.TimeoutException:
@@ -544,8 +570,12 @@ class Fetcher:
             raise FetchError("invalid URL", url=url) from None
 
     async def _exchange(self, client: httpx.AsyncClient, current: str, headers: dict[str, str],
-                        limit: int, url: str) -> Response | str:
-        request = client.build_request("GET", current, headers=headers)
+                        limit: int, url: str,
+                        form: Mapping[str, str] | None = None) -> Response | str:
+        if form is None:
+            request = client.build_request("GET", current, headers=headers)
+        else:
+            request = client.build_request("POST", current, headers=headers, data=dict(form))
         response = await client.send(request, stream=True, follow_redirects=False)
         try:
             status = response.status_code

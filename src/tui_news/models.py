@@ -66,6 +66,7 @@ class FeedState:
     last_status: str | None = None  # "ok", "not-modified", "error"
     last_error: str | None = None
     article_count: int = 0
+    from_server: bool = False  # one of the sync server's feeds (see [sync])
 
 
 @dataclass(frozen=True)
@@ -166,10 +167,32 @@ class FeedResult:
 
 
 @dataclass(frozen=True)
+class SyncStatus:
+    """How syncing with the feed server went (from the cache)."""
+
+    last_ok: datetime | None  # the last sync that completed
+    last_attempt: datetime | None
+    error: str | None  # the last attempt's fault, one line; None when it completed
+    pending: int = 0  # marks made here that wait to be sent
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """The outcome of one sync."""
+
+    new: int = 0  # articles stored
+    sent: int = 0  # marks sent to the server
+    changed: int = 0  # articles whose read or starred state the server's changed here
+    more: bool = False  # the bound on items per sync was reached: the next sync goes on
+    error: str | None = None  # one line; None when the sync completed
+
+
+@dataclass(frozen=True)
 class RefreshSummary:
     results: tuple[FeedResult, ...]
     weather_error: str | None = None
     full_text_error: str | None = None  # the extraction library cannot be loaded (UI language)
+    sync: SyncResult | None = None  # None: no [sync] (or this refresh did not sync)
 
     @property
     def failed(self) -> tuple[FeedResult, ...]:

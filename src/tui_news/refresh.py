@@ -137,7 +137,9 @@ def _store_feed(store: Store, url: str, parsed: ParsedFeed, response: Response,
 async def refresh_all(config: Config, store: Store, *, categories: set[str] | None = None,
                       full: bool = False, weather: bool = True,
                       progress: Progress | None = None) -> RefreshSummary:
-    """Feeds, then (optionally) full texts of new articles and the weather, on one client."""
+    """Feeds, then the sync with the [sync] feed server (unless `categories` is empty: a
+    weather-only refresh), then (optionally) full texts of new articles and the weather, on one
+    client."""
     started = datetime.now(UTC)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + config.timeout + DEADLINE_MARGIN
@@ -154,6 +156,11 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
                            per_host=config.per_host) as fetcher:
             results = await refresh_feeds(store, fetcher, pool, select_feeds(config, categories),
                                           progress=progress, now=started, deadline=deadline)
+            synced = None
+            if config.sync is not None and categories != set():
+                from tui_news.sync.engine import run_sync
+
+                synced = await run_sync(config, store.path, fetcher)
             weather_error = full_text_error = None
             if weather:
                 from tui_news.weather import update_weather
@@ -179,7 +186,7 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
             if exc.kind != "full":
                 raise  # a full disk: the old articles go next time
     return RefreshSummary(results=results, weather_error=weather_error,
-                          full_text_error=full_text_error)
+                          full_text_error=full_text_error, sync=synced)
 
 
 def run_refresh(config: Config, db_path: Path, *, categories: set[str] | None = None,

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui_news.models import FeedResult, RefreshSummary
+from tui_news.models import FeedResult, RefreshSummary, SyncResult
 
 if TYPE_CHECKING:
     from tui_news.config import Config
@@ -135,10 +135,17 @@ def _summary(data: dict[str, Any]) -> RefreshSummary:
         FeedResult(str(r["url"]), str(r["status"]), int(r.get("new") or 0), r.get("error"))
         for r in data["results"]
     )
+    synced = data.get("sync")
+    sync = None
+    if isinstance(synced, dict):
+        sync = SyncResult(new=int(synced.get("new") or 0), sent=int(synced.get("sent") or 0),
+                          changed=int(synced.get("changed") or 0),
+                          more=bool(synced.get("more")), error=synced.get("error"))
     return RefreshSummary(
         results=results,
         weather_error=data.get("weather_error"),
         full_text_error=data.get("full_text_error"),
+        sync=sync,
     )
 
 
@@ -181,6 +188,11 @@ def child_main() -> int:
                     "weather_error": summary.weather_error,
                     # [offline] prefetch without a loadable extractor: said once, as by the CLI
                     "full_text_error": summary.full_text_error,
+                    "sync": None if summary.sync is None else {
+                        "new": summary.sync.new, "sent": summary.sync.sent,
+                        "changed": summary.sync.changed, "more": summary.sync.more,
+                        "error": summary.sync.error,
+                    },
                 }
             }
         )

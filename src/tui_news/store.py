@@ -102,6 +102,9 @@ class Store(CacheFile):
         with self._write() as conn:
             old = {url: (fid, cat) for fid, url, cat in
                    conn.execute("SELECT id, url, category FROM feeds")}
+            # The sync server's feeds are its to keep (store_sync.py), not the config's.
+            served = {url for (url,) in
+                      conn.execute("SELECT url FROM feeds WHERE server_id IS NOT NULL")}
             seen: set[str] = set()
             recategorise: list[int] = []
             for position, feed in enumerate(feeds):
@@ -119,7 +122,7 @@ class Store(CacheFile):
                     conn.execute(
                         "INSERT INTO feeds (url, category, title, position, active) "
                         "VALUES (?, ?, ?, ?, 1)", (feed.url, feed.category, feed.title, position))
-            gone = [fid for url, (fid, _) in old.items() if url not in seen]
+            gone = [fid for url, (fid, _) in old.items() if url not in seen and url not in served]
             for chunk in _chunks(gone):
                 conn.execute(f"UPDATE feeds SET active = 0 WHERE id IN ({_marks(len(chunk))})",
                              chunk)
@@ -130,14 +133,15 @@ class Store(CacheFile):
 
     _FEED_COLUMNS = ("url, category, coalesce(title, feed_title), etag, last_modified, body_hash, "
                      "retry_after, last_fetched, last_status, last_error, "
-                     "(SELECT count(*) FROM article_feeds af WHERE af.feed_id = feeds.id)")
+                     "(SELECT count(*) FROM article_feeds af WHERE af.feed_id = feeds.id), "
+                     "server_id IS NOT NULL")
 
     @staticmethod
     def _feed_state(row: Sequence[Any]) -> FeedState:
         return FeedState(url=row[0], category=row[1], title=row[2], etag=row[3],
                          last_modified=row[4], body_hash=row[5], retry_after=_dt(row[6]),
                          last_fetched=_dt(row[7]), last_status=row[8], last_error=row[9],
-                         article_count=int(row[10]))
+                         article_count=int(row[10]), from_server=bool(row[11]))
 
     @guarded
     def feeds(self, *, active_only: bool = True) -> list[FeedState]:

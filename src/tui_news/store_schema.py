@@ -212,13 +212,55 @@ def _v4(conn: sqlite3.Connection) -> None:
                  "article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE)")
 
 
+_V5 = """
+ALTER TABLE feeds ADD COLUMN server_id INTEGER;  -- the feed server's id of a synced feed
+
+-- Every article that came from the feed server, by the server's id for it (a link shared by two
+-- server items is one article with two rows). read_mark / starred_mark: a mark made here and not
+-- yet sent (1 or 0), NULL when none waits; the triggers below fill them in.
+CREATE TABLE sync_items (
+    server_id    INTEGER PRIMARY KEY,
+    article_id   INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    read_mark    INTEGER,
+    starred_mark INTEGER
+);
+CREATE INDEX sync_items_article ON sync_items (article_id);
+CREATE INDEX sync_items_pending ON sync_items (server_id)
+    WHERE read_mark IS NOT NULL OR starred_mark IS NOT NULL;
+
+CREATE TRIGGER sync_items_read AFTER UPDATE OF read ON articles WHEN old.read != new.read
+BEGIN
+    UPDATE sync_items SET read_mark = new.read WHERE article_id = new.id;
+END;
+
+CREATE TRIGGER sync_items_starred AFTER UPDATE OF starred ON articles
+WHEN old.starred != new.starred
+BEGIN
+    UPDATE sync_items SET starred_mark = new.starred WHERE article_id = new.id;
+END;
+"""
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    """Sync with a feed server: the server's ids of feeds and articles, and the marks made here
+    that wait to be sent.
+
+    Every change of read or starred state, whoever makes it (the reader's mark queue, `tui-news
+    mark`, mark-all-read), is queued by a trigger for the articles the server knows; the sync
+    sends each once and clears it. The sync's own changes (the server's state) clear what their
+    triggers queued in the same transaction.
+    """
+    for statement in _split(_V5):
+        conn.execute(statement)
+
+
 # PRAGMA application_id of every cache: "tunw". Set with the first migration (and on caches made
 # before it existed); a file with another id is not ours and is never written.
 APPLICATION_ID = 0x74756E77
 
 
 # MIGRATIONS[n] takes a cache at version n to version n + 1. Append only; never edit a shipped step.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

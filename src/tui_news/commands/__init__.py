@@ -9,6 +9,7 @@ from tui_news.commands.context import Command
 from tui_news.commands.fetching import REFRESH, WEATHER
 from tui_news.commands.subscribe import ADD, REMOVE
 from tui_news.commands.subscriptions import EXPORT, FEEDS, IMPORT
+from tui_news.commands.syncing import SYNC
 
 COMMANDS: dict[str, Command] = {
     command.name: command
@@ -21,6 +22,7 @@ COMMANDS: dict[str, Command] = {
         FEEDS,
         ADD,
         REMOVE,
+        SYNC,
         IMPORT,
         EXPORT,
         COMPACT,

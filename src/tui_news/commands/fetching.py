@@ -63,7 +63,11 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         on_done=lambda summary: _report(bar, summary),
     )
     total = len(summary.results)
-    if total and all(r.status == "error" for r in summary.results):
+    synced = summary.sync
+    failed = all(r.status == "error" for r in summary.results)
+    if synced is not None and synced.error and failed:
+        return EXIT_FAILED  # nothing came from anywhere (no local feed, or every one failed)
+    if total and failed and synced is None:
         return EXIT_FAILED
     return EXIT_OK
 
@@ -77,6 +81,9 @@ def _report(bar: ProgressLine, summary: RefreshSummary) -> None:
         print(f"tui-news: {summary.weather_error}", file=sys.stderr)
     if summary.full_text_error:
         print(f"tui-news: {summary.full_text_error}", file=sys.stderr)
+    synced = summary.sync
+    if synced is not None and synced.error:
+        print(f"tui-news: {synced.error}", file=sys.stderr)
     total = len(summary.results)
     by_status = {
         s: sum(r.status == s for r in summary.results)
@@ -86,7 +93,10 @@ def _report(bar: ProgressLine, summary: RefreshSummary) -> None:
         f"{total - by_status['error'] - by_status['skipped']}/{total} feeds refreshed: "
         f"{summary.new} new articles, {by_status['not-modified']} not modified, "
         f"{by_status['unchanged']} unchanged, {by_status['skipped']} waiting, "
-        f"{by_status['error']} failed",
+        f"{by_status['error']} failed"
+        + ("" if synced is None else "; feed server: "
+           + ("sync failed" if synced.error else
+              f"{synced.new} new articles, {synced.sent} marks sent")),
         flush=True,
     )
 

@@ -23,19 +23,25 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         store.close()
     rows = []
-    for feed in ctx.config.feeds:
-        state = states.get(feed.url)
+    configured = {feed.url for feed in ctx.config.feeds}
+    # The configured feeds, then the [sync] server's (`from_server`; a feed in both is one row).
+    served = [(s.url, s.category, None) for s in states.values()
+              if s.from_server and s.url not in configured]
+    for url, category, title in [*((f.url, f.category, f.title) for f in ctx.config.feeds),
+                                 *served]:
+        state = states.get(url)
         rows.append(
             {
-                "url": feed.url,
-                "category": feed.category,
-                "title": feed.title or (state.title if state else None),
+                "url": url,
+                "category": category,
+                "title": title or (state.title if state else None),
                 "last_fetched": state.last_fetched.isoformat()
                 if state and state.last_fetched
                 else None,
                 "last_status": state.last_status if state else None,
                 "last_error": state.last_error if state else None,
                 "articles": state.article_count if state else 0,
+                "from_server": bool(state and state.from_server),
             }
         )
     if args.json:

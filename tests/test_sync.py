@@ -1,0 +1,113 @@
+"""Sync with a real Fever server (coldsweat on 127.0.0.1): two data dirs, one [sync] config.
+
+Each test has a coldsweat account of its own (every item unread at first) on the session's
+server; the tests that stop or kill the server start one of their own on the same database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import Cli
+from sync_helpers import TOTAL_ITEMS, Coldsweat, session_server, sync_config
+
+
+@pytest.fixture(scope="session")
+def coldsweat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coldsweat]:
+    yield from session_server(tmp_path_factory.mktemp("coldsweat"))
+
+
+@pytest.fixture
+def account(coldsweat: Coldsweat) -> str:
+    return coldsweat.new_account()
+
+
+@pytest.fixture
+def two(tmp_path: Path, coldsweat: Coldsweat, account: str) -> tuple[Cli, Cli]:
+    config = sync_config(tmp_path / "config.toml", coldsweat.url, account)
+    return Cli(config, tmp_path / "a"), Cli(config, tmp_path / "b")
+
+
+def rows(db: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def by_title(cli: Cli) -> dict[str, dict[str, object]]:
+    run = cli("articles", "--json", "--limit", "100000")
+    assert run.status == 0, run.err
+    articles = run.json()
+    assert isinstance(articles, list)
+    return {a["title"]: a for a in articles}
+
+
+def synced(cli: Cli) -> str:
+    run = cli("sync")
+    assert run.status == 0, run.err
+    assert run.err == ""
+    assert run.out.count("\n") == 1 and run.out.startswith("synced with ")
+    return run.out
+
+
+def test_first_sync_pages_through_every_item_and_stores_each_once(two: tuple[Cli, Cli]) -> None:
+    a, _ = two
+    out = synced(a)
+    assert f"{TOTAL_ITEMS} new articles" in out
+    articles = by_title(a)
+    assert len(articles) == TOTAL_ITEMS  # more than one page of 50
+    first = articles["Tin Thời sự 0"]
+    assert first["categories"] == ["Thời sự"]
+    assert first["summary"] == "Tóm tắt thoi-su 0"
+    assert str(first["link"]).endswith("/thoi-su/0.html")
+    assert not first["read"] and not first["starred"]
+    assert articles["Tin Kinh tế 3"]["categories"] == ["Kinh tế"]
+    # Again: nothing new, nothing duplicated.
+    assert "0 new articles" in synced(a)
+    assert len(by_title(a)) == TOTAL_ITEMS
+    db = a.data_dir / "cache.sqlite3"
+    assert rows(db, "SELECT count(*) FROM sync_items") == [(TOTAL_ITEMS,)]
+    # feeds --json says which feeds are the server's.
+    feeds = a("feeds", "--json").json()
+    assert isinstance(feeds, list)
+    assert {(f["category"], f["from_server"], f["articles"]) for f in feeds} == {
+        ("Thời sự", True, 60), ("Kinh tế", True, 15)}
+
+
+def test_read_in_one_is_read_in_the_other_after_both_sync(two: tuple[Cli, Cli]) -> None:
+    a, b = two
+    synced(a)
+    synced(b)
+    ids = [by_title(a)[f"Tin Thời sự {n}"]["id"] for n in (1, 2)]
+    assert a("mark", *map(str, ids), "--read").status == 0
+    assert "2 marks sent" in synced(a)
+    assert "2 articles changed by the server" in synced(b)
+    seen = by_title(b)
+    assert seen["Tin Thời sự 1"]["read"] and seen["Tin Thời sự 2"]["read"]
+    assert not seen["Tin Thời sự 3"]["read"]
+    # And back: unread in B travels to A.
+    assert b("mark", str(seen["Tin Thời sự 1"]["id"]), "--unread").status == 0
+    synced(b)
+    synced(a)
+    assert not by_title(a)["Tin Thời sự 1"]["read"]
+    assert by_title(a)["Tin Thời sự 2"]["read"]
+
+
+def test_a_star_travels_the_other_way(two: tuple[Cli, Cli]) -> None:
+    a, b = two
+    synced(a)
+    synced(b)
+    target = by_title(b)["Tin Kinh tế 7"]
+    assert b("mark", str(target["id"]), "--star").status == 0
+    assert "1 marks sent" in synced(b)
+    synced(a)
+    assert by_title(a)["Tin Kinh tế 7"]["starred"]
+    assert b("mark", str(target["id"]), "--unstar").status == 0
+    synced(b)
+    synced(a)
+    assert not by_title(a)["Tin Kinh tế 7"]["starred"]
