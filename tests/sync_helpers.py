@@ -14,9 +14,11 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 COLDSWEAT = Path(sys.executable).with_name("coldsweat")
 PASSWORD = "mật-khẩu-thử-1234"  # non-ASCII on purpose: the key is md5 of its UTF-8 bytes
@@ -199,3 +201,37 @@ def session_server(tmp: Path) -> Iterator[Coldsweat]:
     finally:
         server.close()
         site.close()
+
+
+class FeverProxy:
+    """Stands between tui-news and coldsweat on a pytest-httpserver: passes every request on,
+    unless `fault` says to answer one command ("items", "mark", "groups" …) badly, or `delay`
+    holds it first. Records the commands it saw."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        self.fault: tuple[str, bytes] | None = None  # (command, body answered instead)
+        self.delay: tuple[str, float] | None = None  # (command, seconds)
+        self.seen: list[str] = []
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def handle(self, request: Any) -> Any:
+        from werkzeug import Response
+
+        query = request.query_string.decode()
+        command = next((c for c in ("items", "mark", "groups", "unread_item_ids")
+                        if c in request.args or c in request.form), "auth")
+        self.seen.append(command)
+        if self.delay and self.delay[0] == command:
+            time.sleep(self.delay[1])
+        if self.fault and self.fault[0] == command:
+            return Response(self.fault[1], status=200, content_type="application/json")
+        forwarded = urllib.request.Request(f"{self.upstream}?{query}",
+                                           data=request.get_data(), method="POST")
+        forwarded.add_header("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            with self._opener.open(forwarded, timeout=30) as answer:
+                return Response(answer.read(), status=answer.status,
+                                content_type="application/json")
+        except urllib.error.HTTPError as exc:
+            return Response(exc.read(), status=exc.code, content_type="text/html")

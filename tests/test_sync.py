@@ -6,6 +6,7 @@ server; the tests that stop or kill the server start one of their own on the sam
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import Cli
 from sync_helpers import TOTAL_ITEMS, Coldsweat, session_server, sync_config
+
+from tui_news.config import load_config
+from tui_news.ui.app import TuiNewsApp
+from tui_news.ui.screens.main import MainScreen
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +116,45 @@ def test_a_star_travels_the_other_way(two: tuple[Cli, Cli]) -> None:
     synced(b)
     synced(a)
     assert not by_title(a)["Tin Kinh tế 7"]["starred"]
+
+
+async def _until(pilot, condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def test_the_reader_syncs_on_refresh_shows_it_and_its_marks_travel(
+        tmp_path: Path, coldsweat: Coldsweat, account: str) -> None:
+    path = sync_config(tmp_path / "config.toml", coldsweat.url, account)
+    a = Cli(path, tmp_path / "a")
+    app = TuiNewsApp(load_config(path), a.data_dir / "cache.sqlite3", offline=False, lang="vi")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await _until(pilot, lambda: len(screen.articles.ids) == TOTAL_ITEMS)
+        await _until(pilot, lambda: not screen._refreshing)
+        assert "Đồng bộ lúc" in str(screen.query_one("#state").render())
+        opened = screen.articles.ids[0]
+        await pilot.press("enter")  # opening an article marks it read
+        assert app.marks.flush(10)
+    # The CLI in a thread: it runs event loops of its own.
+    here = await asyncio.to_thread(by_title, a)
+    read_here = {t for t, art in here.items() if art["read"]}
+    assert len(read_here) == 1 and here[next(iter(read_here))]["id"] == opened
+    assert "1 marks sent" in await asyncio.to_thread(synced, a)
+    b = Cli(path, tmp_path / "b")
+    await asyncio.to_thread(synced, b)
+    there = await asyncio.to_thread(by_title, b)
+    assert {t for t, art in there.items() if art["read"]} == read_here
+    # A failed sync is on the status line too.
+    bad = sync_config(tmp_path / "bad.toml", coldsweat.url, account, password="wrong-password")
+    app = TuiNewsApp(load_config(bad), a.data_dir / "cache.sqlite3", offline=False, lang="en")
+    async with app.run_test(size=(200, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await _until(pilot, lambda: "Sync failed" in str(screen.query_one("#state").render()))
+        state = str(screen.query_one("#state").render())
+        assert "refused the user and password" in state and "wrong-password" not in state

@@ -48,9 +48,11 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
         dump_json(rows, sys.stdout)
         return EXIT_OK
     for row in rows:
-        status = row["last_status"] or "never fetched"
+        status = str(row["last_status"] or "never fetched")
         if row["last_error"]:
             status = f"error: {row['last_error']}"
+        if row["from_server"]:
+            status += " · from the feed server"
         print(
             f"{row['category']:<34} {redact_url(str(row['url']))}\n{'':<34} "
             f"{row['articles']} articles · "

@@ -160,7 +160,30 @@ class MainWorkersMixin:
         elif self.offline or self._network_down:
             self.status.set_state(label("offline", self.lang), offline=True)
         else:
-            self.status.set_state(message)
+            note, failed = self._sync_note()
+            self.status.set_state(" · ".join(p for p in (message, note) if p), error=failed)
+
+    def _sync_note(self) -> tuple[str, bool]:
+        """With [sync]: when the last sync completed, or that the last one failed (and why)."""
+        if self.config.sync is None:
+            return "", False
+        from tui_news.store import StoreError
+        from tui_news.store_sync import sync_status
+
+        try:
+            status = sync_status(self.store)
+        except StoreError:
+            return "", False
+        if status.error:
+            return label("sync_failed", self.lang, error=safe_line(status.error)), True
+        if status.last_ok is None:
+            return label("sync_never", self.lang), False
+        from datetime import UTC, datetime
+
+        when = status.last_ok.astimezone(self.config.tz)
+        today = datetime.now(UTC).astimezone(self.config.tz).date()
+        shown = when.strftime("%H:%M" if when.date() == today else "%d/%m %H:%M")
+        return label("sync_ok", self.lang, time=shown), False
 
     # --- full text ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="fulltext", exit_on_error=False,
