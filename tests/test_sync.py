@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from conftest import Cli, Site
 from sync_helpers import TOTAL_ITEMS, Coldsweat, session_server, sync_config
 
 from tui_news.config import load_config
@@ -158,3 +158,36 @@ async def test_the_reader_syncs_on_refresh_shows_it_and_its_marks_travel(
         await _until(pilot, lambda: "Sync failed" in str(screen.query_one("#state").render()))
         state = str(screen.query_one("#state").render())
         assert "refused the user and password" in state and "wrong-password" not in state
+
+
+def test_refresh_syncs_and_local_feeds_keep_working_beside_the_servers(
+        tmp_path: Path, coldsweat: Coldsweat, account: str, site: Site) -> None:
+    own = site.add("/rieng.xml", (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Riêng</title>'
+        "<item><title>Tin riêng 1</title><link>https://rieng.example/1</link></item>"
+        "<item><title>Tin riêng 2</title><link>https://rieng.example/2</link></item>"
+        "</channel></rss>").encode())
+    shared = f"{coldsweat.site.base}/kinh-te.xml"  # the server has this feed too
+    feeds = (f'[[feeds]]\nurl = "{own}"\ncategory = "Riêng"\n\n'
+             f'[[feeds]]\nurl = "{shared}"\ncategory = "Kinh doanh"\n')
+    a = Cli(sync_config(tmp_path / "config.toml", coldsweat.url, account, feeds=feeds,
+                        weather_url=site.url("/v1/forecast")), tmp_path / "a")
+    run = a("refresh")
+    assert run.status == 0, run.err
+    assert run.out.startswith("2/2 feeds refreshed: 17 new articles")
+    assert f"; feed server: {TOTAL_ITEMS - 15} new articles, 0 marks sent" in run.out
+    articles = by_title(a)
+    assert len(articles) == TOTAL_ITEMS + 2  # the shared feed's 15 articles once each
+    assert articles["Tin riêng 1"]["categories"] == ["Riêng"]
+    assert articles["Tin Kinh tế 1"]["categories"] == ["Kinh doanh"]  # the config's category
+    rows = {f["url"]: (f["category"], f["from_server"]) for f in a("feeds", "--json").json()}
+    assert rows[own] == ("Riêng", False)
+    assert rows[shared] == ("Kinh doanh", True)
+    assert rows[f"{coldsweat.site.base}/thoi-su.xml"] == ("Thời sự", True)
+    # A mark on the shared feed's article reaches the server through its server id.
+    assert a("mark", str(articles["Tin Kinh tế 1"]["id"]), "--read").status == 0
+    run = a("refresh")
+    assert "0 new articles" in run.out and "1 marks sent" in run.out
+    b = Cli(a.config, tmp_path / "b")
+    synced(b)
+    assert by_title(b)["Tin Kinh tế 1"]["read"]
