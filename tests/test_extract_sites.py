@@ -253,3 +253,15 @@ def test_a_page_with_as_little_text_and_no_video_is_still_no_article() -> None:
         page = page.replace(video, picture)
     with pytest.raises(ExtractError):
         extract_article(page, "https://vnexpress.net/kiem-tra-cau-moi-qua-song-5012345.html")
+
+
+def test_vietnamplus_needs_no_rule_of_its_own() -> None:
+    """VietnamPlus (catalogue) runs the article__* CMS too; the general rules read it right."""
+    ft = extract_article(article_cms("Vietnam+"), "https://www.vietnamplus.vn/kiem-tra-cau.vnp")
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau."
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, f"{P2} Cây cầu sẽ mang tên con sông.", P3]
+    assert _texts(ft, BlockKind.CAPTION) == ["Dầm cầu đang được lắp. Ảnh: NGỌC LAN"]
+    assert _texts(ft, BlockKind.BYLINE) == ["TRẦN HÒA - NGỌC LAN"]
+    assert "Một cây cầu khác" not in _all(ft) and "(Vietnam+)" not in _all(ft)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, Cli, Site
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from tui_news.text import clean
 
@@ -156,3 +159,47 @@ def test_keep_days_and_compact(seeded, tmp_path: Path) -> None:
     run = cli("compact")
     assert run.status == 0 and "0 old articles dropped, 1 kept" in run.out
     assert cli("show", str(article_id)).status == 0
+
+
+# Lao Động answers a first visit with a few bytes of script that set a cookie and reload the page
+# (seen by public scrapers of laodong.vn); a browser then gets the article.
+COOKIE_CHECK = (
+    b'<html><body><script>document.cookie="D1N=9f8e7d6c5b4a39281706f5e4d3c2b1a0"+"; expires='
+    b'Fri, 31 Dec 2099 23:59:59 GMT; path=/";window.location.reload(true);</script></body></html>'
+)
+
+
+def _cookie_checked(site: Site, httpserver: HTTPServer, *, passes: bool) -> None:
+    """Serve SEED_LINK's page only to a request carrying the cookie (never, unless `passes`)."""
+
+    def handle(request: Request) -> Response:
+        cookie = request.headers.get("Cookie", "")
+        if request.path == SEED_LINK and not (passes and "D1N=9f8e7d6c5b4a" in cookie):
+            site.requests.append((request.path, dict(request.headers)))
+            return Response(COOKIE_CHECK, content_type="text/html")
+        return site.handle(request)
+
+    httpserver.clear()
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(handle)
+
+
+def test_a_cookie_check_is_answered_once_like_a_browser(seeded, httpserver) -> None:
+    site, cli, article_id = seeded
+    _cookie_checked(site, httpserver, passes=True)
+    run = cli("show", str(article_id), "--full")
+    assert run.status == 0 and run.err == "", run.err
+    assert run.out.rstrip().endswith("HOÀNG PHƯƠNG - PHẠM HẢO")
+    first, second = site.requests_for(SEED_LINK)
+    assert "D1N" not in first.get("Cookie", "")
+    assert "D1N=9f8e7d6c5b4a39281706f5e4d3c2b1a0" in second.get("Cookie", "")
+
+
+def test_a_cookie_check_that_never_lets_us_in_keeps_the_summary(seeded, httpserver) -> None:
+    site, cli, article_id = seeded
+    _cookie_checked(site, httpserver, passes=False)
+    run = cli("show", str(article_id), "--full")
+    assert run.status == 0
+    assert "no article text" in run.err and "showing the summary" in run.err
+    assert len(site.requests_for(SEED_LINK)) == 2  # asked again once, not in a loop
+    (item,) = cli("articles", "--json").json()
+    assert item["full_text"] is False

@@ -434,6 +434,13 @@ class Fetcher:
                              url=url)
         return result
 
+    def set_cookie(self, url: str, name: str, value: str) -> None:
+        """Keep a cookie for `url`'s host, as a page's own script would have set it (a site that
+        answers its first visit with "set this cookie and reload" before the article)."""
+        host = (urlsplit(url).hostname or "").lower()
+        if host:
+            self._ensure().cookies.set(name, value, domain=host, path="/")
+
     async def warm_up(self, url: str) -> None:
         """GET `url` once to collect the host's cookies (errors ignored)."""
         with contextlib.suppress(FetchError):

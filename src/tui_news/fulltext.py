@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,14 @@ async def download_full_text(
         response = await fetcher.get(
             article.link, max_bytes=PAGE_LIMIT, accept="text/html,application/xhtml+xml"
         )
+        cookie = _cookie_check(response.body)
+        if cookie is not None:
+            # "Set this cookie and reload" (Lao Động answers a first visit so): done once, as a
+            # browser would; a second such answer is no article and is said so below.
+            fetcher.set_cookie(response.url, *cookie)
+            response = await fetcher.get(
+                article.link, max_bytes=PAGE_LIMIT, accept="text/html,application/xhtml+xml"
+            )
     except FetchError as exc:
         raise FullTextError(f"could not download the page: {exc}") from None
     content_type = response.headers.get("content-type", "text/html").lower()
@@ -51,6 +60,21 @@ async def download_full_text(
         raise FullTextError(f"no article text on the page: {exc}") from None
     store.save_full_text(article.id, full)
     return full
+
+
+_COOKIE_CHECK_MAX = 4096  # a cookie check is a few hundred bytes of script, never an article
+_SET_COOKIE = re.compile(
+    rb"""document\.cookie\s*=\s*["']([A-Za-z0-9_-]{1,64})=([A-Za-z0-9_.-]{1,512})"""
+)
+_RELOAD = re.compile(rb"location\.(?:reload|replace|href)|location\s*=")
+
+
+def _cookie_check(body: bytes) -> tuple[str, str] | None:
+    """(name, value) when `body` is only a script that sets a cookie and reloads the page."""
+    if len(body) > _COOKIE_CHECK_MAX or not _RELOAD.search(body):
+        return None
+    m = _SET_COOKIE.search(body)
+    return (m[1].decode("ascii"), m[2].decode("ascii")) if m else None
 
 
 async def prefetch(
