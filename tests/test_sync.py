@@ -137,6 +137,9 @@ async def test_the_reader_syncs_on_refresh_shows_it_and_its_marks_travel(
         await _until(pilot, lambda: len(screen.articles.ids) == TOTAL_ITEMS)
         await _until(pilot, lambda: not screen._refreshing)
         assert "Đồng bộ lúc" in str(screen.query_one("#state").render())
+        # The server's groups are sidebar categories, with their unread counts.
+        sidebar = {e.name: e.count for e in screen.categories.entries[3:]}
+        assert sidebar == {"Thời sự": 60, "Kinh tế": 15}
         opened = screen.articles.ids[0]
         await pilot.press("enter")  # opening an article marks it read
         assert app.marks.flush(10)
@@ -157,7 +160,7 @@ async def test_the_reader_syncs_on_refresh_shows_it_and_its_marks_travel(
         assert isinstance(screen, MainScreen)
         await _until(pilot, lambda: "Sync failed" in str(screen.query_one("#state").render()))
         state = str(screen.query_one("#state").render())
-        assert "refused the user and password" in state and "wrong-password" not in state
+        assert "wrong user or password" in state and "wrong-password" not in state
 
 
 def test_refresh_syncs_and_local_feeds_keep_working_beside_the_servers(

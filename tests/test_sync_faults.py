@@ -128,14 +128,14 @@ def test_wrong_credentials_one_line_nothing_changed_then_sync_completes(
     bad = Cli(sync_config(tmp_path / "bad.toml", coldsweat.url, account,
                           password="wrong-password"), tmp_path / "a")
     run = bad("sync")
-    line = one_line_error(run, "refused the user and password", coldsweat.url)
+    line = one_line_error(run, "wrong user or password", coldsweat.url)
     assert "wrong-password" not in line and PASSWORD not in line
     assert state(good) == before and pending(good) == 1
     assert_consistent(good, complete=True)
     # A refresh says it too, and exits 1: nothing came from anywhere.
     run = bad("refresh")
     assert run.status == 1
-    assert "refused the user and password" in run.err and "feed server: sync failed" in run.out
+    assert "wrong user or password" in run.err and "feed server: sync failed" in run.out
     assert "1 marks sent" in ok(good)
     assert pending(good) == 0
 

@@ -192,3 +192,13 @@ def test_sync_status_records_the_outcome(store: SyncStore) -> None:
     store.record_sync("sync with https://x/: no answer", at=when.replace(minute=45))
     status = sync_status(store)
     assert status.last_ok == when and status.error == "sync with https://x/: no answer"
+
+
+def test_purge_keeps_an_old_article_whose_mark_waits(store: SyncStore) -> None:
+    store.store_server_items([item(1), item(2)], store.server_feed_urls())
+    first, second = sorted(store.ids(ArticleQuery()))
+    store.set_read([first])
+    later = datetime.now(UTC).replace(year=datetime.now(UTC).year + 1)
+    assert store.purge(30, now=later) == 1
+    assert store.ids(ArticleQuery()) == [first]
+    assert [m.server_id for m in store.pending_marks()] == [1]

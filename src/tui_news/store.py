@@ -152,6 +152,13 @@ class Store(CacheFile):
         return [self._feed_state(r) for r in rows]
 
     @guarded
+    def server_categories(self) -> list[str]:
+        """The categories of the [sync] server's active feeds (its groups), in its order."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT category FROM feeds WHERE server_id IS NOT NULL AND active = 1 "
+            "AND category != '' GROUP BY category ORDER BY min(position)")]
+
+    @guarded
     def feed_state(self, url: str) -> FeedState | None:
         """What we remember about one feed, or None."""
         row = self._conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds WHERE url = ?",
@@ -571,14 +578,18 @@ class Store(CacheFile):
     # --- upkeep ------------------------------------------------------------------------------
     @guarded
     def purge(self, keep_days: int, *, now: datetime | None = None) -> int:
-        """Drop unstarred articles first seen more than keep_days ago. Returns how many."""
+        """Drop unstarred articles first seen more than keep_days ago. Returns how many.
+
+        An article with a mark that waits to be sent to the [sync] server stays until it is."""
         cutoff = _epoch((now or datetime.now(UTC)) - timedelta(days=keep_days))
         dropped = 0
         while True:
             # Batches keep each transaction short, so the reader's writes slip in between.
             with self._write() as conn:
                 ids = [r[0] for r in conn.execute(
-                    "SELECT id FROM articles WHERE starred = 0 AND first_seen < ? LIMIT ?",
+                    "SELECT id FROM articles WHERE starred = 0 AND first_seen < ? "
+                    "AND id NOT IN (SELECT article_id FROM sync_items WHERE "
+                    "read_mark IS NOT NULL OR starred_mark IS NOT NULL) LIMIT ?",
                     (cutoff, _PURGE_BATCH))]
                 if not ids:
                     break

@@ -70,7 +70,8 @@ async def run_sync(config: Config, db_path: Path, fetcher: Fetcher, *,
         return SyncResult(error=f"sync: {exc}")
     try:
         started = datetime.now(UTC)
-        error: str | None = None
+        error: str | None = None  # the line for the CLI
+        reason: str | None = None  # what the cache keeps for the reader's status line
         try:
             async with asyncio.timeout(max(MIN_DEADLINE, 3 * config.timeout)):
                 if client is None:
@@ -80,14 +81,17 @@ async def run_sync(config: Config, db_path: Path, fetcher: Fetcher, *,
                 result = await sync_once(store, client, key=server_key(sync),
                                          local_urls=[f.url for f in config.feeds], now=started)
         except TimeoutError:
-            error = (f"sync with {shown}: not done within "
-                     f"{max(MIN_DEADLINE, 3 * config.timeout):g} s; the next sync goes on")
+            reason = (f"not done within {max(MIN_DEADLINE, 3 * config.timeout):g} s; "
+                      "the next sync goes on")
+            error = f"sync with {shown}: {reason}"
         except SyncError as exc:
+            reason = str(exc)
             error = f"sync with {shown}: {exc}" if exc.kind != "config" else f"sync: {exc}"
         except StoreError as exc:
+            reason = str(exc)
             error = f"sync: {exc}"
         try:
-            store.record_sync(error, at=started)
+            store.record_sync(reason, at=started)
         except StoreError as exc:  # the cache is what failed: said all the same
             error = error or f"sync: {exc}"
         return result if error is None else SyncResult(error=error)

@@ -63,7 +63,7 @@ class FeverClient:
         if not isinstance(answer, dict) or "auth" not in answer:
             raise SyncError("the answer is not a Fever API answer", "answer")
         if answer.get("auth") != 1:
-            raise SyncError("the server refused the user and password (Fever auth: 0)", "auth")
+            raise SyncError("wrong user or password (Fever auth: 0)", "auth")
         return answer
 
     async def _answer(self, command: str) -> dict[str, Any]:

@@ -137,10 +137,16 @@ class MainWorkersMixin:
         self._refreshing = False
         self.status.set_progress(None)
         total, failed = len(summary.results), len(summary.failed)
-        # Every feed failing is what a missing network looks like: say "offline", keep reading.
-        self._network_down = total > 0 and failed == total
-        self._set_network_state(label("refresh_done", self.lang, ok=total - failed, total=total,
-                                      new=summary.new, failed=failed))
+        synced = summary.sync
+        # Every feed failing is what a missing network looks like: say "offline", keep reading
+        # (unless the feed server answered).
+        self._network_down = (total > 0 and failed == total
+                              and (synced is None or synced.error is not None))
+        # With only the server's feeds, the sync's own note says it all (see _sync_note).
+        message = "" if synced is not None and not total else label(
+            "refresh_done", self.lang, ok=total - failed, total=total, new=summary.new,
+            failed=failed)
+        self._set_network_state(message)
         if summary.full_text_error and summary.full_text_error != self._full_text_warned:
             # [offline] prefetch without a loadable extractor: the summaries stay. Said once
             # (every later refresh would say the same), in the UI language, as the CLI does.
@@ -161,7 +167,8 @@ class MainWorkersMixin:
             self.status.set_state(label("offline", self.lang), offline=True)
         else:
             note, failed = self._sync_note()
-            self.status.set_state(" · ".join(p for p in (message, note) if p), error=failed)
+            # The sync's note first: at 80 columns the state gets half the line.
+            self.status.set_state(" · ".join(p for p in (note, message) if p), error=failed)
 
     def _sync_note(self) -> tuple[str, bool]:
         """With [sync]: when the last sync completed, or that the last one failed (and why)."""

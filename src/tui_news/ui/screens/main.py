@@ -90,7 +90,7 @@ class MainScreen(MainWorkersMixin, Screen[None]):
                          tz=self.config.tz, id="weather")
         with Horizontal(id="panes"):
             yield CategoryList((label("all", lang), label("unread", lang), label("starred", lang)),
-                               self.config.categories, id="categories")
+                               self.sidebar_categories(), id="categories")
             with Vertical(id="list-pane"):
                 yield Input(placeholder=label("search_placeholder", lang), id="search")
                 yield ArticleList(self._fetch, lang=lang, now=self.now, tz=self.config.tz,
@@ -230,9 +230,20 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         # Content, not a str: a border title string is parsed as markup.
         self.articles.border_title = Content(" · ".join(title))
 
+    def sidebar_categories(self) -> tuple[str, ...]:
+        """The configured categories, then the [sync] server's groups not among them."""
+        if self.config.sync is None:
+            return self.config.categories
+        try:
+            served = self.store.server_categories()
+        except StoreError:
+            served = []
+        return tuple(dict.fromkeys((*self.config.categories, *served)))
+
     def reload_counts(self) -> None:
         try:
-            self.categories.set_counts(self.store.counts(self.config.categories))
+            # A sync may have brought new server groups: the sidebar takes them on.
+            self.categories.set_counts(self.store.counts(self.sidebar_categories()))
         except StoreError as exc:
             self.store_failed(exc)
 

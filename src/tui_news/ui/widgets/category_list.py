@@ -84,6 +84,10 @@ class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 count = counts.by_category.get(entry.name, 0)
             updated.append(Entry(entry.name, entry.query, count))
+        # Categories new since the list was made (a sync brought the server's groups) follow.
+        shown = {entry.name for entry in updated[3:]}
+        updated += [Entry(name, ArticleQuery(category=name), count)
+                    for name, count in counts.by_category.items() if name not in shown]
         self.entries = updated
         self.virtual_size = Size(0, len(self.entries))
         self.refresh()
