@@ -39,6 +39,31 @@ class CliRefresh:
         """Seconds for one refresh; raises when it fails."""
         return self._run("refresh")
 
+    def refresh_timed(self) -> tuple[float, float]:
+        """(seconds to the summary line, seconds to the exit) of one refresh.
+
+        After its summary `tui-news refresh` indexes the new articles for search: the line is
+        when the refresh is done for whoever reads it, the exit when a shell prompt comes back.
+        """
+        cmd = [tui_news_binary(), "--config", str(self.config), "--data-dir", str(self.data),
+               "refresh"]
+        errors = self.root / "refresh-stderr.txt"
+        with errors.open("w+", encoding="utf-8") as err_file:  # a file: it never blocks
+            t = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=self.env, stdout=subprocess.PIPE, stderr=err_file,
+                                    text=True, stdin=subprocess.DEVNULL)
+            assert proc.stdout is not None
+            summary = proc.stdout.readline()
+            to_summary = time.perf_counter() - t
+            rest, _ = proc.communicate(timeout=600)
+            to_exit = time.perf_counter() - t
+        err = errors.read_text(encoding="utf-8", errors="replace")
+        self.last_summary = (summary + rest).strip().splitlines()[-1] if summary else ""
+        if proc.returncode != 0:
+            raise RuntimeError(f"tui-news refresh exited {proc.returncode}: "
+                               f"{(err or summary).strip()[:300]}")
+        return to_summary, to_exit
+
     def search(self, text: str) -> float:
         """Seconds for `tui-news articles --search TEXT --limit 50` (it indexes what waits)."""
         return self._run("articles", "--search", text, "--limit", "50")

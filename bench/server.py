@@ -4,6 +4,8 @@ process (so it never competes for the benchmarked process's GIL).
 Run: python bench/server.py CORPUS_DIR HOST... (prints one JSON line {"port": N} when listening).
 Serves the corpus with ETag/Last-Modified and answers 304 to a matching conditional request;
 /v1/forecast answers the Open-Meteo JSON; /_stats gives and /_reset clears the status counters.
+BENCH_DELAY_MS=N holds every feed answer (200 or 304) N ms before it is sent, as a real link
+with its round trips and a busy server would (the "slow network" shape).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class _Server(ThreadingHTTPServer):
 
 
 def make_handler(files: dict[str, bytes], weather: bytes, stats: Counter,
-                 lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
+                 lock: threading.Lock, delay_s: float = 0.0) -> type[BaseHTTPRequestHandler]:
     last_modified = formatdate(LAST_MODIFIED_TS, usegmt=True)
 
     class Handler(BaseHTTPRequestHandler):
@@ -46,6 +48,11 @@ def make_handler(files: dict[str, bytes], weather: bytes, stats: Counter,
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
+
+        def handle(self) -> None:  # one TCP connection (keep-alive: many requests)
+            with lock:
+                stats["connections"] += 1
+            super().handle()
 
         def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
             self.send_response(status)
@@ -84,6 +91,8 @@ def make_handler(files: dict[str, bytes], weather: bytes, stats: Counter,
             if os.environ.get("BENCH_SERVER_LOG"):
                 print(self.command, path, dict(self.headers), file=sys.stderr, flush=True)
             body = files.get(path)
+            if delay_s:
+                time.sleep(delay_s)  # this connection's thread only: others go on
             if body is None:
                 self._send(404, b"not found", {"Content-Type": "text/plain"})
                 return
@@ -114,7 +123,8 @@ def serve(corpus: Path, hosts: list[str]) -> None:
     weather = (corpus / "weather.json").read_bytes()
     stats: Counter = Counter()
     lock = threading.Lock()
-    handler = make_handler(files, weather, stats, lock)
+    delay_s = float(os.environ.get("BENCH_DELAY_MS") or 0) / 1000
+    handler = make_handler(files, weather, stats, lock, delay_s)
     first = _Server((hosts[0], 0), handler)
     port = first.server_address[1]
     marker, real = PORT_MARKER.encode(), str(port).encode()
@@ -133,11 +143,13 @@ def serve(corpus: Path, hosts: list[str]) -> None:
 class ServerProcess:
     """The server in a child process; `bases[i]` is the origin of loopback address i."""
 
-    def __init__(self, corpus: Path, hosts: list[str]) -> None:
+    def __init__(self, corpus: Path, hosts: list[str], delay_ms: int = 0) -> None:
         self.hosts = hosts
+        self.delay_ms = delay_ms
         self.proc = subprocess.Popen([sys.executable, __file__, str(corpus), *hosts],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                          "BENCH_DELAY_MS": str(delay_ms)})
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:

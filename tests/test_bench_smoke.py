@@ -10,14 +10,20 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
 
 ROWS = (
     "start-up to first paint",
-    "cold refresh",
+    "cold refresh, many hosts",
+    "cold refresh, one host",
+    "cold refresh, slow network (100 ms an answer), against the fetch floor",
     "refresh, all",
+    "first search after a cron refresh",
     "key press p50",
     "key press p99, first press included",
     "key press p99 during",
     "search top 50 p95",
     "sidebar unread counts",
     "resident memory",
+    "start-up to first paint at 1,000,000 articles",  # n/a at smoke sizes: a full run only
+    "search top 50 p95 at 1,000,000 articles",
+    "resident memory at 1,000,000 articles",
 )
 
 
