@@ -1,4 +1,5 @@
-"""Save screenshots/main-vi.svg, main-en.svg and narrow.svg from the fixture cache (no network).
+"""Save screenshots/main-vi.svg, main-en.svg, narrow.svg, search.svg and help.svg from the fixture
+cache (no network).
 
 Run from the project root: `.venv/bin/python scripts/screenshots.py`.
 """
@@ -35,6 +36,8 @@ async def main() -> None:
     await shoot("main-vi", (140, 40), "vi", ("7", "j", "j", "enter"))
     await shoot("main-en", (140, 40), "en", ("7", "j", "j", "enter"))
     await shoot("narrow", (80, 30), "vi", ("j",))
+    await shoot("search", (100, 30), "vi", ("slash", *"ha noi", "enter"))
+    await shoot("help", (100, 30), "vi", ("question_mark",))
 
 
 if __name__ == "__main__":

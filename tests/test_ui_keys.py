@@ -265,7 +265,8 @@ async def test_keys_remapped_from_config(tmp_path: Path) -> None:
         assert "x Lưu" in footer and "^r Làm mới" in footer
 
 
-async def test_o_opens_only_web_links(tmp_path: Path) -> None:
+async def test_o_opens_only_web_links(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("BROWSER", "true")  # a browser can open (test_ui_reading: where none can)
     app = make_app(tmp_path)
     opened: list[str] = []
     app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]

@@ -76,7 +76,8 @@ async def test_failed_full_text_keeps_the_summary(tmp_path: Path, site: Site) ->
         shown = _pane(screen)
         assert any(t.startswith("Trong những năm gần đây") for t in shown)  # the lead stays
         error = next(t for t in shown if t.startswith("Không tải được"))
-        assert "\n" not in error
+        # One language: the fetcher's English ("could not download the page") is not shown.
+        assert error == "Không tải được toàn văn: lỗi tải trang (HTTP 404)"
 
 
 async def test_failing_network_shows_offline_and_keeps_reading(tmp_path: Path, site: Site) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ui_fixtures import make_app
 
 
@@ -50,3 +51,48 @@ def test_help_screen(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-u
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(tmp_path), terminal_size=(140, 40), run_before=run_before)
+
+
+# The four sizes of the reader's size tests (test_ui_sizes.py): the screen, help, search, palette.
+SIZES = [(80, 24), (100, 30), (120, 40), (200, 60)]
+SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_screen_at(snap_compare, tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_help_at(snap_compare, tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_search_at(snap_compare, tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("slash", *"ha noi", "enter")
+        await pilot.pause(0.4)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_palette_at(snap_compare, tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        from textual.widgets import Input, OptionList
+
+        await pilot.press("ctrl+p", *"lam moi")
+        palette = pilot.app.screen
+        palette.query_one(Input).cursor_blink = False  # one frame, whenever it is taken
+        for _ in range(100):  # hits are gathered in a worker: slow on a loaded machine
+            if palette.query_one(OptionList).option_count >= 2:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=run_before)

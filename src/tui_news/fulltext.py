@@ -21,12 +21,22 @@ PER_HOST = 2  # prefetch politely: at most this many pages of one site at a time
 
 
 class FullTextError(Exception):
-    """The page could not be turned into an article. str(e) is one clean line."""
+    """The page could not be turned into an article. str(e) is one clean line (English); `kind`
+    (no_link, download, not_html, no_text, no_article, unavailable) and the HTTP `status` let
+    the reader say it in its own language."""
+
+    def __init__(self, message: str, *, kind: str = "other", status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
 
 
 class FullTextUnavailable(FullTextError):
     """The extraction library cannot be loaded (missing or broken install); str(e) says so in
     the UI language. Every page that needs it fails alike, so callers say it once."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, kind="unavailable")
 
 
 async def download_full_text(
@@ -34,7 +44,7 @@ async def download_full_text(
 ) -> FullText:
     """Fetch, extract and store the full text of `article`."""
     if not article.link:
-        raise FullTextError("this article has no web link")
+        raise FullTextError("this article has no web link", kind="no_link")
     try:
         response = await fetcher.get(
             article.link, max_bytes=PAGE_LIMIT, accept="text/html,application/xhtml+xml"
@@ -48,16 +58,18 @@ async def download_full_text(
                 article.link, max_bytes=PAGE_LIMIT, accept="text/html,application/xhtml+xml"
             )
     except FetchError as exc:
-        raise FullTextError(f"could not download the page: {exc}") from None
+        raise FullTextError(f"could not download the page: {exc}", kind="download",
+                            status=exc.status) from None
     content_type = response.headers.get("content-type", "text/html").lower()
     if "html" not in content_type and "xml" not in content_type:
-        raise FullTextError(f"the page is not HTML ({content_type.split(';')[0]})")
+        raise FullTextError(f"the page is not HTML ({content_type.split(';')[0]})",
+                            kind="not_html")
     try:
         full = await asyncio.to_thread(extract_article, response.body, response.url)
     except ExtractorUnavailable:
         raise FullTextUnavailable(label("fulltext_no_extractor", lang)) from None
     except ExtractError as exc:
-        raise FullTextError(f"no article text on the page: {exc}") from None
+        raise FullTextError(f"no article text on the page: {exc}", kind="no_text") from None
     store.save_full_text(article.id, full)
     return full
 
@@ -119,7 +131,7 @@ def fetch_full_text(config: Config, db_path: Path, article_id: int) -> FullText:
     try:
         article = store.article(article_id)
         if article is None:
-            raise FullTextError(f"no article with id {article_id}")
+            raise FullTextError(f"no article with id {article_id}", kind="no_article")
 
         async def run() -> FullText:
             async with Fetcher(

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.theme import Theme
 
 from tui_news.config import Config
@@ -17,7 +18,7 @@ from tui_news.i18n import label
 from tui_news.mark_queue import MarkQueue, MarkStatus
 from tui_news.store import CacheMovedAside, Store, StoreError
 from tui_news.ui.display import store_reason
-from tui_news.ui.palette import ReaderCommands
+from tui_news.ui.palette import ReaderCommands, command_palette, theme_palette
 from tui_news.ui.screens.main import MainScreen
 
 
@@ -26,7 +27,8 @@ class TuiNewsApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tui-news"
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    # Ours only: Textual's system commands are English and offer a second theme entry.
+    COMMANDS = {ReaderCommands}
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Command palette", show=False,
                 id="command_palette"),
@@ -76,6 +78,16 @@ class TuiNewsApp(App[None]):
         self.call_later(self.push_screen, MainScreen(self.store, self.marks, self.config,
                                                      self.db_path, lang=self.lang,
                                                      offline=self.offline, now=self.now))
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the palette, in the UI language."""
+        open_ = any(isinstance(screen, CommandPalette) for screen in self.screen_stack)
+        if self.use_command_palette and not open_:
+            self.push_screen(command_palette(self.lang))
+
+    def action_change_theme(self) -> None:
+        """The palette's theme command: the theme picker, in the UI language."""
+        self.push_screen(theme_palette(self.lang))
 
     def _marks_changed(self, status: MarkStatus) -> None:
         for screen in self.screen_stack:  # under the help screen too

@@ -44,3 +44,13 @@ def store_reason(kind: str | None, lang: str) -> str:
     """A StoreError's kind ("locked", "full" …) as a short phrase in the UI language."""
     known = ("locked", "readonly", "full", "damaged", "gone")
     return label(f"store_{kind if kind in known else 'other'}", lang)
+
+
+def fulltext_reason(kind: str, status: int | None, lang: str) -> str:
+    """Why the full text could not be had (FullTextError.kind), in the UI language only: the
+    error's own text is English ("could not download the page: HTTP 404")."""
+    known = ("no_link", "download", "not_html", "no_text", "no_article", "unavailable")
+    if kind == "unavailable":
+        return label("fulltext_no_extractor", lang)
+    reason = label(f"fulltext_{kind if kind in known else 'other'}", lang)
+    return f"{reason} (HTTP {status})" if status else reason

@@ -16,7 +16,7 @@ from textual import work
 from tui_news.config import Config
 from tui_news.i18n import label
 from tui_news.models import FullText, RefreshSummary
-from tui_news.ui.display import safe_line, store_reason
+from tui_news.ui.display import fulltext_reason, safe_line, store_reason
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -205,11 +205,12 @@ class MainWorkersMixin:
         try:
             full = fetch_full_text(self.config, self.db_path, article_id)
         except FullTextError as exc:
-            self.app.call_from_thread(self._full_text_failed, article_id, str(exc))
+            self.app.call_from_thread(self._full_text_failed, article_id,
+                                      fulltext_reason(exc.kind, exc.status, self.lang))
             return
         except Exception as exc:  # an extractor bug must not take the reader down
-            self.app.call_from_thread(self._full_text_failed, article_id,
-                                      str(exc) or type(exc).__name__)
+            reason = f"{fulltext_reason('other', None, self.lang)} ({type(exc).__name__})"
+            self.app.call_from_thread(self._full_text_failed, article_id, reason)
             return
         self.app.call_from_thread(self._full_text_ready, article_id, full)
 

@@ -1,4 +1,5 @@
-"""Command palette entries of the reader: categories, refresh, unread only, open, copy, theme."""
+"""The command palette, in the UI language: the reader's commands, theme and quit; matching with
+diacritics optional ("lam moi" finds "Làm mới")."""
 
 from __future__ import annotations
 
@@ -6,20 +7,40 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.theme import ThemeProvider
 
 from tui_news.i18n import label
+from tui_news.text import fold
 from tui_news.ui.display import safe_line
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tui_news.ui.screens.main import MainScreen
+
+# The reader's actions offered in the palette, in this order (labels are the keys' own).
+ACTIONS = ("refresh", "refresh_all", "search", "unread_only", "star", "toggle_read",
+           "mark_all_read", "undo", "open_link", "copy_link", "full_text", "help")
+
+
+def command_palette(lang: str) -> CommandPalette:
+    """The palette (ctrl+p) with its placeholder in the UI language."""
+    return CommandPalette(placeholder=label("palette_placeholder", lang), id="--command-palette")
+
+
+def theme_palette(lang: str) -> CommandPalette:
+    """The theme picker (from the palette's theme command) in the UI language."""
+    return CommandPalette(providers=[ThemeProvider], placeholder=label("theme_placeholder", lang))
 
 
 class ReaderCommands(Provider):
-    """Commands of the main screen. Displays are Content, never markup (names come from config)."""
+    """Every command of the palette (the app offers no other provider, so none is in English
+    and the theme is offered once). Displays are Content, never markup: names come from config.
+    """
 
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], object]]]:
         from tui_news.ui.screens.main import MainScreen
 
         screen = self.screen
@@ -27,25 +48,38 @@ class ReaderCommands(Provider):
             return []
         main: MainScreen = screen
         lang = main.lang
-        commands: list[tuple[str, Callable[[], object], str]] = []
-        for index, entry in enumerate(main.categories.entries, 1):
-            commands.append((label("cmd_category", lang, name=safe_line(entry.name)),
-                             partial(main.action_sidebar, index), ""))
-        for binding_id in ("refresh", "refresh_all", "unread_only", "open_link", "copy_link",
-                           "full_text", "mark_all_read", "help"):
-            action = getattr(main, f"action_{binding_id}")
-            commands.append((label(f"key_{binding_id}", lang), action, ""))
-        commands.append((label("cmd_theme", lang), self.app.action_change_theme, ""))
+        commands: list[tuple[str, Callable[[], object]]] = [
+            (label("cmd_category", lang, name=safe_line(entry.name)),
+             partial(main.action_sidebar, index))
+            for index, entry in enumerate(main.categories.entries, 1)
+        ]
+        for binding_id in ACTIONS:
+            commands.append((label(f"key_{binding_id}", lang),
+                             getattr(main, f"action_{binding_id}")))
+        app: App[object] = self.app
+        commands.append((label("cmd_theme", lang), app.action_change_theme))
+        commands.append((label("key_quit", lang), main.action_quit))
         return commands
 
     async def discover(self) -> Hits:
-        for text, callback, help_text in self._commands():
-            yield DiscoveryHit(Content(text), callback, text=text, help=help_text or None)
+        for text, callback in self._commands():
+            yield DiscoveryHit(Content(text), callback, text=text)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, callback, help_text in self._commands():
-            score = matcher.match(text)
+        # Folded on both sides: no marks, đ→d, any case. The display stays as written.
+        matcher = self.matcher(fold(query))
+        found = False
+        for text, callback in self._commands():
+            score = matcher.match(fold(text))
             if score > 0:
-                # Content(text), not matcher.highlight(text): the highlighter parses markup.
-                yield Hit(score, Content(text), callback, text=text, help=help_text or None)
+                found = True
+                yield Hit(score, Content(text), callback, text=text)
+        if not found:
+            # Said here, in the UI language: Textual's own "No matches found" is English.
+            lang = getattr(self.screen, "lang", "vi")
+            yield Hit(0.01, Content(label("palette_no_match", lang, query=safe_line(query))),
+                      _nothing, text="")
+
+
+def _nothing() -> None:
+    """The "no command matches" line does nothing when chosen (the palette just closes)."""

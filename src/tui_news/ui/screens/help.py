@@ -21,6 +21,13 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", show=False),
+        # The reader's own moves, so a long table (80x24) is walked as the list is.
+        Binding("j", "scroll(1)", show=False),
+        Binding("k", "scroll(-1)", show=False),
+        Binding("space", "page(1)", show=False),
+        Binding("b", "page(-1)", show=False),
+        Binding("g", "end(0)", show=False),
+        Binding("G", "end(1)", show=False),
     ]
 
     def __init__(self, rows: list[tuple[str, str]], lang: str) -> None:
@@ -42,8 +49,31 @@ class HelpScreen(ModalScreen[None]):
             yield Static(text, id="help-keys")
 
 
+    @property
+    def box(self) -> VerticalScroll:
+        return self.query_one("#help-box", VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        self.box.scroll_relative(y=lines, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        if direction > 0:
+            self.box.scroll_page_down(animate=False)
+        else:
+            self.box.scroll_page_up(animate=False)
+
+    def action_end(self, end: int) -> None:
+        if end:
+            self.box.scroll_end(animate=False)
+        else:
+            self.box.scroll_home(animate=False)
+
+
 def help_rows(screen: Screen[Any], lang: str) -> list[tuple[str, str]]:
-    """(keys, action) for every binding in force, remaps included; 1…9 as one row."""
+    """(keys, action) for every binding in force, remaps included; 1…9 as one row. The reader's
+    keys come first in the order of keys.py, Textual's own (copy, palette, quit) after them."""
+    order = {b.id: n for n, b in enumerate(screen.BINDINGS) if isinstance(b, Binding) and b.id}
+    first: dict[str, int] = {}  # row name -> where it goes
     by_action: dict[str, list[str]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
@@ -59,11 +89,13 @@ def help_rows(screen: Screen[Any], lang: str) -> list[tuple[str, str]]:
         else:
             continue
         display = screen.app.get_key_display(replace(binding, key=key))
+        place = order.get(binding.id or "", len(order))
+        first[name] = min(first.get(name, place), place)
         by_action.setdefault(name, [])
         if display not in by_action[name]:
             by_action[name].append(display)
     rows = []
-    for name, keys in by_action.items():
+    for name, keys in sorted(by_action.items(), key=lambda item: first[item[0]]):
         if name == label("key_sidebar", lang) and len(keys) == 9:
             keys = [f"{keys[0]}…{keys[-1]}"]
         rows.append((" / ".join(keys), name))

@@ -31,8 +31,10 @@ from tui_news.i18n import label
 from tui_news.links import is_web_url
 from tui_news.models import Article, ArticleQuery, FullText
 from tui_news.store import StoreError
+from tui_news.ui.browser import browser_available
 from tui_news.ui.display import safe_line, shorten, store_reason
 from tui_news.ui.keys import reader_bindings
+from tui_news.ui.main_moves import MainMovesMixin
 from tui_news.ui.main_workers import MainWorkersMixin
 from tui_news.ui.screens.confirm import ConfirmBar
 from tui_news.ui.widgets.article_list import ArticleList
@@ -53,7 +55,7 @@ NARROW_WIDTH = 100  # below this the article pane covers the list instead of sit
 FIRST_PAGE = 100  # articles listed for the first paint (more than any screen shows)
 
 
-class MainScreen(MainWorkersMixin, Screen[None]):
+class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
     """The three-pane reader."""
 
     BINDINGS = reader_bindings()
@@ -95,7 +97,7 @@ class MainScreen(MainWorkersMixin, Screen[None]):
                 yield Input(placeholder=label("search_placeholder", lang), id="search")
                 yield ArticleList(self._fetch, lang=lang, now=self.now, tz=self.config.tz,
                                   pending=self.marks.is_pending, id="articles")
-            yield ArticleView(placeholder=label("no_article", lang), id="article")
+            yield ArticleView(placeholder=label("no_article", lang), lang=lang, id="article")
         yield StatusBar(id="status")
 
     @property
@@ -221,7 +223,8 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         except StoreError as exc:
             self.store_failed(exc)
             return
-        self.articles.show_ids(ids, keep=keep, search=self.search_text, articles=first)
+        self.articles.show_ids(ids, keep=keep, search=self.search_text, articles=first,
+                               empty=self._empty_text(query))
         title = [label("articles", self.lang), safe_line(self.view_entry.name)]
         if self.unread_only:
             title.append(label("unread_only", self.lang))
@@ -239,6 +242,16 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         except StoreError:
             served = []
         return tuple(dict.fromkeys((*self.config.categories, *served)))
+
+    def _empty_text(self, query: ArticleQuery) -> str:
+        """What an empty list says: why it is empty and what to do."""
+        if query.search:
+            return label("no_results", self.lang, query=safe_line(query.search))
+        if query.starred_only:
+            return label("no_saved", self.lang)
+        if query.unread_only:
+            return label("no_unread", self.lang)
+        return label("no_articles", self.lang)
 
     def reload_counts(self) -> None:
         try:
@@ -310,15 +323,19 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         from tui_news.render import article_document  # not needed for the first paint
 
         parts = article_document(article, full, lang=self.lang, tz=self.config.tz)
-        self.article_view.show(article_id, parts)
+        self.article_view.show(article_id, parts, read=article.read or mark_read,
+                               starred=article.starred)
         if mark_read and not article.read:
             # Queued before anything else happens; written off the UI thread at once.
             self.marks.set_read([article_id], True)
             self.articles.set_state([article_id], read=True)
 
-    def _set_read(self, article: Article, read: bool) -> None:
-        self.marks.set_read([article.id], read)
-        self.articles.set_state([article.id], read=read)
+    def _set_read(self, ids: list[int], read: bool) -> None:
+        """Queue read marks; the list and the open article's header follow at once."""
+        self.marks.set_read(ids, read)
+        self.articles.set_state(ids, read=read)
+        if self.article_view.article_id in ids:
+            self.article_view.set_state(read=read)
 
     # --- messages from the widgets -----------------------------------------------------------
     @on(ArticleList.Highlighted)
@@ -375,140 +392,10 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         # `/` is a priority binding (keys.py): typed in the search box it is text.
         return not (action == "search" and isinstance(self.focused, Input))
 
-    def action_cursor_down(self) -> None:
-        self._step(1)
-
-    def action_cursor_up(self) -> None:
-        self._step(-1)
-
-    def _step(self, delta: int) -> None:
-        focused = self.focused
-        if focused is self.categories:
-            self.entry = max(0, min(self.entry + delta, len(self.categories.entries) - 1))
-        elif focused is self.article_view:
-            if delta > 0:
-                self.article_view.scroll_down(animate=False)
-            else:
-                self.article_view.scroll_up(animate=False)
-        else:
-            self.articles.move(delta)
-
-    def action_open(self) -> None:
-        focused = self.focused
-        if focused is self.categories:
-            self.categories.move_cursor(self.entry, select=True)
-        elif focused is self.articles:
-            self.articles.select()
-
-    def action_focus_next_pane(self) -> None:
-        self.focus_next()
-
-    def action_focus_previous_pane(self) -> None:
-        self.focus_previous()
-
-    def action_sidebar(self, number: int) -> None:
-        """Jump to the Nth sidebar entry (1 = Tất cả) and show its articles."""
-        if number <= len(self.categories.entries):
-            self.entry = number - 1
-            self.set_focus(self.articles)
-
-    def action_page_down(self) -> None:
-        self.article_view.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.article_view.scroll_page_up(animate=False)
-
-    def action_list_page_down(self) -> None:
-        self._page(1)
-
-    def action_list_page_up(self) -> None:
-        self._page(-1)
-
-    def _page(self, direction: int) -> None:
-        """PgDn/PgUp: a screenful of the focused pane (the list unless the sidebar or the
-        article has the focus)."""
-        focused = self.focused
-        if focused is self.categories:
-            self._step(direction * self.categories.page_size)
-        elif focused is self.article_view:
-            if direction > 0:
-                self.article_view.scroll_page_down(animate=False)
-            else:
-                self.article_view.scroll_page_up(animate=False)
-        else:
-            self.articles.move(direction * self.articles.page_size)
-
-    def action_first(self) -> None:
-        self._end(0)
-
-    def action_last(self) -> None:
-        self._end(-1)
-
-    def _end(self, end: int) -> None:
-        """g/Home (end 0) and G/End (end -1): the first or last line of the focused pane."""
-        focused = self.focused
-        if focused is self.categories:
-            self.entry = end % len(self.categories.entries)
-        elif focused is self.article_view:
-            if end == 0:
-                self.article_view.scroll_home(animate=False)
-            else:
-                self.article_view.scroll_end(animate=False)
-        elif self.articles.ids:
-            self.articles.move_cursor(end % len(self.articles.ids))
-
-    def action_next_unread(self) -> None:
-        self._jump_unread(1)
-
-    def action_previous_unread(self) -> None:
-        self._jump_unread(-1)
-
-    def _jump_unread(self, step: int) -> None:
-        """n/N: the next unread article of the view, else of the next category that has one
-        (the sidebar's order, round to the start), else say none is left."""
-        index = self.articles.find_unread(step)
-        if index is None:
-            index = self._unread_elsewhere(step)
-        if index is None:
-            self.app.notify(label("no_unread_left", self.lang), markup=False)
-            return
-        self.articles.move_cursor(index)
-        self.articles.select()
-
-    def _unread_elsewhere(self, step: int) -> int | None:
-        """Move the view on to the next category with an unread article (n) or the previous one
-        (N) and return that article's row; None, the view unchanged, when there is none.
-
-        A search or a view of the sidebar's own (all, unread, saved) wraps round within itself.
-        """
-        entries = self.categories.entries
-        start = self.entry
-        categories = self.search_text is None and entries[start].category is not None
-        rounds = len(entries) if categories else 1
-        keep = self.articles.current_id
-        for k in range(1, rounds + 1):
-            index = (start + k * step) % len(entries)
-            if index != start:
-                entry = entries[index]
-                if entry.category is None or not entry.count:
-                    continue
-                self.entry = index  # loads its articles at once (watch_entry)
-            first = -1 if step > 0 else len(self.articles.ids)
-            found = self.articles.find_unread(step, after=first)
-            if found is not None:
-                if index != start:
-                    self.app.notify(label("next_category", self.lang,
-                                          name=safe_line(entries[index].name)), markup=False)
-                return found
-        if self.entry != start:  # counts said unread, the rows said otherwise (marks pending)
-            self.entry = start
-            self.load_view(keep=keep)
-        return None
-
     def action_toggle_read(self) -> None:
         article = self.target_article()
         if article is not None:
-            self._set_read(article, not article.read)
+            self._set_read([article.id], not article.read)
 
     def action_mark_all_read(self) -> None:
         """`a`: the unread articles listed, read, once the one-line question is answered yes."""
@@ -541,8 +428,7 @@ class MainScreen(MainWorkersMixin, Screen[None]):
 
     def _mark_all(self, ids: list[int]) -> None:
         # Through the queue: marking 100,000 articles never holds a key.
-        self.marks.set_read(ids, True)
-        self.articles.set_state(ids, read=True)
+        self._set_read(ids, True)
         self._undo = ids
         self.app.notify(label("marked_read", self.lang, count=len(ids),
                               undo=self.key_of("undo")), markup=False)
@@ -553,8 +439,7 @@ class MainScreen(MainWorkersMixin, Screen[None]):
         if not ids:
             self.app.notify(label("nothing_to_undo", self.lang), markup=False)
             return
-        self.marks.set_read(ids, False)
-        self.articles.set_state(ids, read=False)
+        self._set_read(ids, False)
         self.app.notify(label("undone", self.lang, count=len(ids)), markup=False)
 
     def key_of(self, binding_id: str) -> str:
@@ -570,6 +455,8 @@ class MainScreen(MainWorkersMixin, Screen[None]):
             return
         self.marks.set_starred([article.id], not article.starred)
         self.articles.set_state([article.id], starred=not article.starred)
+        if self.article_view.article_id == article.id:
+            self.article_view.set_state(starred=not article.starred)
 
     def action_unread_only(self) -> None:
         self.unread_only = not self.unread_only
@@ -615,10 +502,16 @@ class MainScreen(MainWorkersMixin, Screen[None]):
 
     def action_open_link(self) -> None:
         link = self._link()
-        if link is not None:
-            # App.open_url hands the URL to the browser module, never to a shell.
-            self.app.open_url(link)
-            self.app.notify(label("opened_link", self.lang), markup=False)
+        if link is None:
+            return
+        if not browser_available():
+            # Over SSH or on a console nothing would open: say so, and offer the copy instead.
+            self.app.notify(label("no_browser", self.lang, copy=self.key_of("copy_link")),
+                            severity="warning", markup=False)
+            return
+        # App.open_url hands the URL to the browser module, never to a shell.
+        self.app.open_url(link)
+        self.app.notify(label("opened_link", self.lang), markup=False)
 
     def action_copy_link(self) -> None:
         link = self._link()

@@ -73,6 +73,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: OrderedDict[int, Article] = OrderedDict()
         self.cursor = 0
         self.search: str | None = None
+        self.empty_text = label("no_articles", lang)
 
     # --- data --------------------------------------------------------------------------------
     @property
@@ -85,12 +86,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._ids[self.cursor] if self._ids else None
 
     def show_ids(self, ids: list[int], *, keep: int | None = None,
-                 search: str | None = None, articles: Sequence[Article] = ()) -> None:
+                 search: str | None = None, articles: Sequence[Article] = (),
+                 empty: str | None = None) -> None:
         """Show a new view; the cursor stays on `keep` when it is still in the list.
 
-        `articles`, when the caller has them fresh (the first page), fill the row cache."""
+        `articles`, when the caller has them fresh (the first page), fill the row cache;
+        `empty` is what an empty view says (what was searched, nothing saved yet …)."""
         self._ids = ids
         self.search = search
+        self.empty_text = empty or label("no_articles", self._lang)
         self._cache.clear()  # read/starred state may have changed since the rows were fetched
         self._remember(list(articles))
         index = 0
@@ -242,7 +246,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         row, sub = divmod(line, LINES_PER_ARTICLE)
         if not self._ids:
             if y == 0:
-                text = Text(" " + label("no_articles", self._lang),
+                text = Text(" " + self.empty_text,
                             style=self.get_component_rich_style("article-list--empty"))
                 return self._strip(text, width, base)
             return Strip.blank(width, base)
