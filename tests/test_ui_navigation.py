@@ -109,6 +109,18 @@ async def test_n_goes_on_to_the_next_category_with_unread(tmp_path: Path) -> Non
         assert screen.article_view.article_id == world[0]
 
 
+async def test_n_wraps_round_a_view_of_the_sidebar_own(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        messages = said(app)
+        ids = list(screen.articles.ids)
+        await pilot.press("G", "n")  # the end of Tất cả: round to its first unread article
+        assert screen.view_entry.name == "Tất cả"
+        assert screen.articles.current_id == ids[0] == screen.article_view.article_id
+        assert not messages
+
+
 async def test_n_says_when_nothing_unread_is_left(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -224,3 +236,19 @@ async def test_a_paste_right_after_slash_lands_in_the_box(tmp_path: Path) -> Non
                 break
             await pilot.pause(0.1)
         assert screen.search_text == "hà nội"
+
+
+async def test_a_in_search_results_marks_only_the_results(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("slash", *"ha noi", "enter")
+        results = list(screen.articles.ids)
+        await pilot.press("a")
+        question = str(app.screen.query_one("#confirm-line").render())
+        assert question.startswith(f"Đánh dấu đã đọc {len(results)} bài của “Kết quả: ha noi”?")
+        await pilot.press("y")
+        await settle(pilot)
+        unread = set(screen.store.ids(ArticleQuery(unread_only=True)))
+        assert not unread & set(results)
+        assert len(unread) == 18 - len(results)

@@ -130,3 +130,24 @@ async def test_an_empty_list_says_why(tmp_path: Path, lang: str, results: str,
         await pilot.press("escape", "3")  # Đã lưu: nothing saved yet
         assert screen.articles.ids == []
         assert screen.articles.render_line(0).text.strip() == saved
+
+
+@pytest.mark.parametrize("lang,said_it", [("vi", "Tệp bộ nhớ đệm hỏng đã được chuyển sang "),
+                                          ("en", "The broken cache file was moved to ")])
+async def test_a_cache_moved_aside_is_said_in_the_ui_language(tmp_path: Path, lang: str,
+                                                              said_it: str) -> None:
+    import os
+
+    from ui_fixtures import NOW, ui_config
+
+    from tui_news.ui.app import TuiNewsApp
+
+    db = tmp_path / "cache.sqlite"
+    db.write_bytes(os.urandom(8192))  # not a database: moved aside, a new cache started
+    app = TuiNewsApp(ui_config(tmp_path), db, offline=True, lang=lang, now=NOW)
+    messages = said(app)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        moved = [m for m in messages if m.startswith(said_it)]
+        assert len(moved) == 1 and str(tmp_path) in moved[0]
+        assert not any("could not be read" in m for m in messages)  # the store's English

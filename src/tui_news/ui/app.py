@@ -55,7 +55,8 @@ class TuiNewsApp(App[None]):
             self.store = Store.open(self.db_path)
         except CacheMovedAside as moved:
             self.store = moved.store
-            self.notify(str(moved), severity="warning", markup=False, timeout=10)
+            self.notify(label("cache_moved", self.lang, moved=moved.moved_to),
+                        severity="warning", markup=False, timeout=10)
         except StoreError as exc:
             # Text, not str: the exit message is printed by Rich, which would parse a str as markup.
             self.exit(return_code=1, message=Text(str(exc)))

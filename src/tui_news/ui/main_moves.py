@@ -146,10 +146,10 @@ class MainMovesMixin(_Base):
         """
         entries = self.categories.entries
         start = self.entry
-        categories = self.search_text is None and entries[start].category is not None
-        rounds = len(entries) if categories else 1
+        if self.search_text is not None or entries[start].category is None:
+            return self.articles.find_unread(step, after=-1 if step > 0 else len(self.articles.ids))
         keep = self.articles.current_id
-        for k in range(1, rounds + 1):
+        for k in range(1, len(entries) + 1):  # the last round is this category, from its start
             index = (start + k * step) % len(entries)
             if index != start:
                 entry = entries[index]

@@ -405,8 +405,11 @@ class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
         if not unread:
             self.app.notify(label("nothing_unread", self.lang), markup=False)
             return
+        view = self.view_entry.name  # or what was searched: only the results are marked
+        if self.search_text:
+            view = label("search_results", self.lang, query=self.search_text)
         question = label("confirm_mark_all", self.lang, count=len(unread),
-                         name=shorten(safe_line(self.view_entry.name), 24))
+                         name=shorten(safe_line(view), 24))
 
         def answered(yes: bool | None) -> None:
             if yes:
