@@ -3,7 +3,8 @@ in our own words, with the structure their real pages have (learnt from public s
 and fixtures: Thanh Niên's detail-* and data-role=publishdate; the article__* CMS of Nhân Dân and
 Hà Nội Mới, shared with PLO; VTV's div.noidung with h2.sapo and div.ta-justify; Lao Động's
 article-detail, chappeau, art-body and f-datetime; VnExpress's video box as a video story's
-body, as in the corpus photo story), plus the furniture those pages put inside the body.
+body, as in the corpus photo story; the box-* layout of CAND and the older Nhân Dân), plus the
+furniture those pages put inside the body.
 """
 
 from __future__ import annotations
@@ -265,3 +266,48 @@ def test_vietnamplus_needs_no_rule_of_its_own() -> None:
     assert _texts(ft, BlockKind.CAPTION) == ["Dầm cầu đang được lắp. Ảnh: NGỌC LAN"]
     assert _texts(ft, BlockKind.BYLINE) == ["TRẦN HÒA - NGỌC LAN"]
     assert "Một cây cầu khác" not in _all(ft) and "(Vietnam+)" not in _all(ft)
+
+
+def box_layout() -> str:
+    """The box-* layout (CAND today, Nhân Dân before its article__ CMS) in our own words: h1.box-
+    title-detail, div.box-date, the sapo in div.box-des-detail, the body in div.detail-content-
+    body with a related-links box inside, the author in div.box-author."""
+    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<meta property="og:title" content="Kiểm tra cầu mới qua sông">
+<meta property="og:description" content="Mô tả cho mạng xã hội, khác với sapo của trang.">
+</head><body><div class="uk-navbar"><a href="/">Trang chủ</a><a href="/xa-hoi">Xã hội</a></div>
+<div class="uk-container"><article class="box-detail">
+<h1 class="box-title-detail entry-title">Kiểm tra cầu mới qua sông</h1>
+<div class="box-date pull-left">Thứ Ba, 12/05/2026, 07:30</div>
+<div class="box-detail-thumb uk-text-center"><img src="/e.jpg" alt=""></div>
+<div class="box-des-detail this-one"><p>Cây cầu dự kiến thông xe trước mùa mưa năm sau.</p>
+</div>
+<div class="detail-content-body ">
+<p>{P1}</p>
+<div class="contref simplebox thumbnail"><ul><li><a href="/xa-hoi/cau-cu-1">Cây cầu cũ sắp được
+sửa</a></li><li><a href="/xa-hoi/duong-moi-2">Con đường mới nối hai xã</a></li></ul></div>
+<p>{P2}</p>
+<p>{P3}</p>
+</div>
+<div class="box-author uk-text-right uk-clearfix"><strong>HẢI ĐĂNG</strong></div>
+</article></div>
+<div class="footer">Bản quyền thuộc về tòa soạn</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://cand.com.vn/xa-hoi/kiem-tra-cau-moi-i123456/",
+        "https://nhandan.com.vn/xahoi/kiem-tra-cau-moi-123456.html",
+    ],
+)
+def test_the_box_layout_of_cand_and_the_older_nhan_dan(address: str) -> None:
+    ft = extract_article(box_layout(), address)
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau."
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
+    assert _texts(ft, BlockKind.BYLINE) == ["HẢI ĐĂNG"]
+    assert ft.blocks[-1].kind is BlockKind.BYLINE
+    for furniture in ("Cây cầu cũ", "Con đường mới", "Bản quyền", "Trang chủ", "mạng xã hội"):
+        assert furniture not in _all(ft), furniture

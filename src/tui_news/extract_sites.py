@@ -44,6 +44,12 @@ _ARTICLE_SAPO = "div.article__sapo; .article__sapo"
 _ARTICLE_BODY = "div.article__body"
 _ARTICLE_TIME = "time.article__time; .article__meta time; .article__time"
 _ARTICLE_AUTHOR = ".article__header .author; div.author.cms-author; .article__author"
+# The box-* layout of CAND and of Nhân Dân before its article__ CMS ("Thứ Hai, 20/12/2021, 17:25")
+_BOX_TITLE = "h1.box-title-detail"
+_BOX_SAPO = "div.box-des-detail"
+_BOX_BODY = "div.detail-content-body"
+_BOX_TIME = "div.box-date"
+_BOX_AUTHOR = "div.box-author"
 
 # fmt: off
 SITE_RULES: tuple[SiteRule, ...] = (
@@ -112,9 +118,14 @@ SITE_RULES: tuple[SiteRule, ...] = (
     SiteRule("PLO", ("plo.vn",),
              title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
              byline=_ARTICLE_AUTHOR, drop=".article__meta"),
-    SiteRule("Nhân Dân", ("nhandan.vn",),
-             title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
-             byline=_ARTICLE_AUTHOR, drop=".article__meta"),
+    # Today's article__ CMS, then the box-* layout of nhandan.com.vn (which CAND still runs)
+    SiteRule("Nhân Dân", ("nhandan.vn", "nhandan.com.vn"),
+             title=f"{_ARTICLE_TITLE}; {_BOX_TITLE}", lead=f"{_ARTICLE_SAPO}; {_BOX_SAPO}",
+             body=f"{_ARTICLE_BODY}; {_BOX_BODY}", date=f"{_ARTICLE_TIME}; {_BOX_TIME}",
+             byline=f"{_ARTICLE_AUTHOR}; {_BOX_AUTHOR}", drop=".article__meta"),
+    SiteRule("Công an nhân dân", ("cand.com.vn", "cand.vn"),
+             title=_BOX_TITLE, lead=_BOX_SAPO, body=_BOX_BODY, date=_BOX_TIME,
+             byline=_BOX_AUTHOR),
     SiteRule("Hà Nội Mới", ("hanoimoi.vn",),
              title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
              byline=_ARTICLE_AUTHOR, drop=".article__meta"),
