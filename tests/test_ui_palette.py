@@ -81,6 +81,8 @@ async def test_palette_theme_command_opens_the_theme_picker(tmp_path: Path) -> N
         assert isinstance(picker, CommandPalette)
         assert picker.query_one(Input).placeholder == "Tìm giao diện màu…"
         assert "nord" in await typed(pilot, "nord")
+        assert await typed(pilot, "xyzzy") == ["Không có lệnh nào khớp “xyzzy”"]
+        await typed(pilot, "nord")
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert app.theme == "nord"

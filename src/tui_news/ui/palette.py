@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
-from textual.theme import ThemeProvider
 
 from tui_news.i18n import label
 from tui_news.text import fold
@@ -32,7 +31,7 @@ def command_palette(lang: str) -> CommandPalette:
 
 def theme_palette(lang: str) -> CommandPalette:
     """The theme picker (from the palette's theme command) in the UI language."""
-    return CommandPalette(providers=[ThemeProvider], placeholder=label("theme_placeholder", lang))
+    return CommandPalette(providers=[ThemeCommands], placeholder=label("theme_placeholder", lang))
 
 
 class ReaderCommands(Provider):
@@ -75,11 +74,40 @@ class ReaderCommands(Provider):
                 found = True
                 yield Hit(score, Content(text), callback, text=text)
         if not found:
-            # Said here, in the UI language: Textual's own "No matches found" is English.
-            lang = getattr(self.screen, "lang", "vi")
-            yield Hit(0.01, Content(label("palette_no_match", lang, query=safe_line(query))),
-                      _nothing, text="")
+            yield no_match(getattr(self.screen, "lang", "vi"), query)
+
+
+class ThemeCommands(Provider):
+    """The theme picker: every theme by name (Textual's ThemeProvider, but its "no matches"
+    line in the UI language)."""
+
+    def _themes(self) -> list[tuple[str, Callable[[], object]]]:
+        app = self.app
+        return [(name, partial(setattr, app, "theme", name))
+                for name in sorted(app.available_themes)]
+
+    async def discover(self) -> Hits:
+        for name, callback in self._themes():
+            yield DiscoveryHit(Content(name), callback, text=name)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(fold(query))
+        found = False
+        for name, callback in self._themes():
+            score = matcher.match(fold(name))
+            if score > 0:
+                found = True
+                yield Hit(score, Content(name), callback, text=name)
+        if not found:
+            yield no_match(getattr(self.app, "lang", "vi"), query)
+
+
+def no_match(lang: str, query: str) -> Hit:
+    """The line shown when nothing matches, in the UI language (Textual's own "No matches
+    found" is English, and only a hit keeps it away). Choosing it just closes the palette."""
+    return Hit(0.01, Content(label("palette_no_match", lang, query=safe_line(query))),
+               _nothing, text="")
 
 
 def _nothing() -> None:
-    """The "no command matches" line does nothing when chosen (the palette just closes)."""
+    """What the "no match" line does when chosen: nothing."""
