@@ -17,6 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tui_news import paths
 from tui_news.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -110,11 +111,14 @@ class Cli:
     data_dir: Path
 
     def __call__(self, *args: str) -> Run:
+        # A --config that does not exist is an error: a test's config not written yet is the
+        # default path (the `cli` fixture points XDG_CONFIG_HOME there), as for a new user.
+        default = self.config == paths.config_file(None) and not self.config.exists()
+        config = [] if default else ["--config", str(self.config)]
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
             try:
-                status = main(["--config", str(self.config), "--data-dir", str(self.data_dir),
-                               *args])
+                status = main([*config, "--data-dir", str(self.data_dir), *args])
             except SystemExit as exc:  # argparse usage errors
                 status = int(exc.code or 0)
         return Run(status, out.getvalue(), err.getvalue())
@@ -129,8 +133,14 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(config=tmp_path / "config.toml", data_dir=tmp_path / "data")
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The CLI with the test's own config (at the default path, under its own
+    XDG_CONFIG_HOME, until the test writes one) and data dir."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("TUI_NEWS_CONFIG", raising=False)
+    config = paths.config_file(None)
+    config.parent.mkdir(parents=True)
+    return Cli(config=config, data_dir=tmp_path / "data")
 
 
 @pytest.fixture(scope="session")

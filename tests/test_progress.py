@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 
+import pytest
+
 from tui_news.progress import ProgressLine
 
 
@@ -21,7 +23,8 @@ def _read_all(master: int) -> str:
     return b"".join(chunks).decode()
 
 
-def test_progress_on_a_terminal_and_not_in_a_pipe() -> None:
+def test_progress_on_a_terminal_and_not_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
     master, slave = os.openpty()
     with os.fdopen(slave, "w", encoding="utf-8") as tty:
         bar = ProgressLine(tty, "feeds")
@@ -32,9 +35,23 @@ def test_progress_on_a_terminal_and_not_in_a_pipe() -> None:
     drawn = _read_all(master)
     assert "[#######" in drawn and "   2/4 feeds" in drawn
     assert "[" + "#" * 30 + "]    4/4 feeds" in drawn
-    assert drawn.endswith("\r\x1b[2K")  # the line is cleared for the summary
+    assert drawn.endswith("\r" + " " * len("[" + "#" * 30 + "]    4/4 feeds") + "\r")  # cleared
+    assert "\x1b" not in drawn  # no escape sequence at all (NO_COLOR, simple terminals)
     piped = io.StringIO()
     bar = ProgressLine(piped, "feeds")
     bar.update(1, 2)
     bar.finish()
     assert piped.getvalue() == ""
+
+
+@pytest.mark.parametrize("term", ["dumb", ""])
+def test_no_bar_on_a_terminal_that_cannot_redraw(monkeypatch: pytest.MonkeyPatch,
+                                                 term: str) -> None:
+    monkeypatch.setenv("TERM", term)
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w", encoding="utf-8") as tty:
+        bar = ProgressLine(tty, "feeds")
+        bar.update(1, 2)
+        bar.update(2, 2)
+        bar.finish()
+    assert _read_all(master) == ""

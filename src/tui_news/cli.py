@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tui_news import __version__, paths
 from tui_news.commands import COMMANDS
@@ -17,6 +18,7 @@ from tui_news.commands.context import (
     EXIT_USAGE,
     CommandError,
     Context,
+    UsageError,
     err,
 )
 from tui_news.config import ConfigError, load_config
@@ -24,15 +26,22 @@ from tui_news.store import StoreError
 from tui_news.text import clean
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line (never the usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # Global options are accepted before and after the command (SUPPRESS keeps a value given
     # before the command from being reset by the subcommand's own default).
-    common = argparse.ArgumentParser(add_help=False)
+    common = OneLineParser(add_help=False)
     common.add_argument(
         "--config",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="config file (env TUI_NEWS_CONFIG)",
+        help="config file (env TUI_NEWS_CONFIG); one given must exist",
     )
     common.add_argument(
         "--data-dir",
@@ -53,26 +62,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of the labels (default from the config: vi)",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tui-news",
         parents=[common],
         description="A terminal news reader for Vietnamese news. Without a command it opens "
-        "the reader.",
+        "the reader (on a terminal).",
+        epilog="`tui-news COMMAND --help` describes a command. Exit status: 0 done, 1 could not, "
+        "2 usage or config error.",
     )
-    parser.add_argument("--version", action="version", version=f"tui-news {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"tui-news {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for command in COMMANDS.values():
-        command.arguments(sub.add_parser(command.name, parents=[common], help=command.help))
+        command.arguments(
+            sub.add_parser(command.name, parents=[common], help=command.help,
+                           description=command.help[:1].upper() + command.help[1:] + ".")
+        )
     return parser
+
+
+def reader_terminal_error() -> str | None:
+    """Why the reader cannot open here (no terminal on stdin or stdout), else None."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    return ("the reader needs a terminal (stdin and stdout); for a list of articles use "
+            "`tui-news articles` (see `tui-news --help`)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        config = load_config(paths.config_file(getattr(args, "config", None)))
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        err(str(exc))
+        return exc.status
+    command = COMMANDS.get(args.command) if args.command else None
+    explicit = getattr(args, "config", None) or os.environ.get("TUI_NEWS_CONFIG") or None
+    config_path = paths.config_file(explicit)
+    if explicit and not config_path.exists() and not (command and command.creates_config):
+        given = "--config" if getattr(args, "config", None) else "TUI_NEWS_CONFIG"
+        err(f"{config_path}: config file not found (given by {given})")
+        return EXIT_USAGE
+    try:
+        config = load_config(config_path)
     except ConfigError as exc:
         err(str(exc))
+        return EXIT_USAGE
+    if command is None and (problem := reader_terminal_error()):
+        err(problem)  # cron or a pipe: one line, nothing on stdout, no screen drawn
         return EXIT_USAGE
     for warning in config.warnings:
         err(warning)
@@ -83,11 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang=getattr(args, "lang", None) or config.language,
     )
     try:
-        if args.command is None:
+        if command is None:
             from tui_news.ui.app import run_app  # Textual only when the reader opens
 
             return run_app(config, context.db_path, offline=context.offline, lang=context.lang)
-        return int(COMMANDS[args.command].run(context, args))
+        return int(command.run(context, args))
     except CommandError as exc:
         err(str(exc))
         return exc.status

@@ -134,6 +134,17 @@ LABELS: dict[str, dict[str, str]] = {
         "key_back": "Quay lại",
         "key_command_palette": "Bảng lệnh",
         "key_copy_text": "Chép phần đã chọn",
+        # the command line
+        "articles_more": "… còn {count} bài nữa: --limit {limit} hoặc --all để xem hết",
+        "feed_articles": "{count} bài",
+        "feed_articles_one": "1 bài",
+        "feed_fetched": "tải lúc {when}",
+        "feed_never": "chưa tải lần nào",
+        "feed_ok": "ok",
+        "feed_not_modified": "không đổi (304)",
+        "feed_unchanged": "không đổi",
+        "feed_error": "lỗi: {error}",
+        "feed_from_server": "từ máy chủ tin",
     },
     "en": {
         "weather_title": "Regional weather",
@@ -267,6 +278,17 @@ LABELS: dict[str, dict[str, str]] = {
         "key_back": "Back",
         "key_command_palette": "Command palette",
         "key_copy_text": "Copy selected text",
+        # the command line
+        "articles_more": "… {count} more: --limit {limit} or --all shows them",
+        "feed_articles": "{count} articles",
+        "feed_articles_one": "1 article",
+        "feed_fetched": "fetched {when}",
+        "feed_never": "never fetched",
+        "feed_ok": "ok",
+        "feed_not_modified": "not modified (304)",
+        "feed_unchanged": "unchanged",
+        "feed_error": "error: {error}",
+        "feed_from_server": "from the feed server",
     },
 }
 

@@ -10,6 +10,7 @@ from tui_news.commands.fetching import REFRESH, WEATHER
 from tui_news.commands.subscribe import ADD, REMOVE
 from tui_news.commands.subscriptions import EXPORT, FEEDS, IMPORT
 from tui_news.commands.syncing import SYNC
+from tui_news.commands.where import PATHS
 
 COMMANDS: dict[str, Command] = {
     command.name: command
@@ -26,5 +27,6 @@ COMMANDS: dict[str, Command] = {
         IMPORT,
         EXPORT,
         COMPACT,
+        PATHS,
     )
 }

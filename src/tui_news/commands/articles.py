@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from tui_news.commands.context import EXIT_OK, EXIT_USAGE, Command, CommandError, Context
+from tui_news.commands.context import EXIT_OK, Command, CommandError, Context
 from tui_news.commands.output import article_json, write_json_array
 from tui_news.dates import relative_time
+from tui_news.i18n import label
 from tui_news.models import Article, ArticleQuery
 from tui_news.store import Store
 
 PAGE = 500
+DEFAULT_LIMIT = 50  # text for a person; --json, --all and --limit N say otherwise
 
 
 def _positive_int(value: str) -> int:
@@ -24,12 +27,16 @@ def _positive_int(value: str) -> int:
 
 
 def articles_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--category", metavar="NAME")
+    p.add_argument("--category", metavar="NAME",
+                   help="only this category; case and diacritics optional (thoi su)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only saved articles")
     p.add_argument("--search", metavar="TEXT", help="search; diacritics optional")
-    p.add_argument("--limit", type=_positive_int, metavar="N", help="at most N articles")
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    many = p.add_mutually_exclusive_group()
+    many.add_argument("--limit", type=_positive_int, metavar="N",
+                      help=f"at most N articles (default {DEFAULT_LIMIT} as text, all as JSON)")
+    many.add_argument("--all", action="store_true", help="every article, however many")
+    p.add_argument("--json", action="store_true", help="print a JSON array (every field)")
 
 
 def query_from_args(args: argparse.Namespace) -> ArticleQuery:
@@ -54,21 +61,20 @@ def iter_query(store: Store, query: ArticleQuery, limit: int) -> Iterator[Articl
 
 def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
     query = query_from_args(args)
-    if query.category and query.category not in ctx.config.categories:
-        raise CommandError(
-            f"unknown category {query.category!r}; categories: " + ", ".join(ctx.config.categories),
-            EXIT_USAGE,
-        )
+    if query.category:
+        query = replace(query, category=ctx.category(query.category))
     store = ctx.open_store()
     try:
-        limit = args.limit or (10**9 if args.json else 50)
+        everything = args.all or (args.json and not args.limit)
+        limit = 10**12 if everything else (args.limit or DEFAULT_LIMIT)
         if args.json:
             write_json_array(
                 (article_json(a, ctx.config) for a in iter_query(store, query, limit)), sys.stdout
             )
             return EXIT_OK
         now = datetime.now(UTC)
-        for article in store.page(query, 0, limit):
+        shown = 0
+        for article in iter_query(store, query, limit):
             marker = " " if article.read else "●"
             star = "★" if article.starred else " "
             when = relative_time(article.sort_time, now, lang=ctx.lang, tz=ctx.config.tz)
@@ -76,13 +82,17 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
                 f"{article.id:>7} {marker}{star} {when:<14} {article.feed_title[:20]:<20} "
                 f"{article.title}"
             )
+            shown += 1
+        if shown == limit and (more := store.count(query) - shown) > 0:
+            print(label("articles_more", ctx.lang, count=more, limit=shown + more))
         return EXIT_OK
     finally:
         store.close()
 
 
 def show_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=int, metavar="ID", help="the article's id (first column of "
+                   "`tui-news articles`)")
     p.add_argument(
         "--full", action="store_true", help="fetch the full text first if it is not cached"
     )
@@ -120,10 +130,11 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def mark_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    p.add_argument("ids", type=int, nargs="+", metavar="ID", help="one or more article ids")
     group = p.add_mutually_exclusive_group(required=True)
-    for flag in ("--read", "--unread", "--star", "--unstar"):
-        group.add_argument(flag, dest="state", action="store_const", const=flag[2:])
+    for flag, what in (("--read", "mark them read"), ("--unread", "mark them unread"),
+                       ("--star", "save them"), ("--unstar", "unsave them")):
+        group.add_argument(flag, dest="state", action="store_const", const=flag[2:], help=what)
 
 
 def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
@@ -148,4 +159,4 @@ ARTICLES = Command(
     "articles", "list cached articles, newest first", cmd_articles, articles_arguments
 )
 SHOW = Command("show", "print one article as plain text", cmd_show, show_arguments)
-MARK = Command("mark", "change article state", cmd_mark, mark_arguments)
+MARK = Command("mark", "mark articles read, unread, saved or unsaved", cmd_mark, mark_arguments)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tui_news.config import Config
 from tui_news.store import CacheMovedAside, Store, StoreError
+from tui_news.text import clean, fold
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -21,6 +22,13 @@ class CommandError(Exception):
     def __init__(self, message: str, status: int = EXIT_FAILED) -> None:
         super().__init__(message)
         self.status = status
+
+
+class UsageError(CommandError):
+    """The command line itself is wrong: one line, exit status 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_USAGE)
 
 
 def err(message: str) -> None:
@@ -36,6 +44,22 @@ class Context:
     db_path: Path
     offline: bool
     lang: str
+
+    def category(self, name: str) -> str:
+        """The configured category `name` means, typed the way a person types: case, diacritics
+        and spacing optional (`thoi su`, `THỜI SỰ`). A usage error lists them when none fits."""
+        categories = self.config.categories
+        if name in categories:
+            return name
+        wanted = " ".join(fold(name).split())
+        matches = [c for c in categories if " ".join(fold(c).split()) == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:  # two categories differing only in marks: the exact spelling is needed
+            raise UsageError(f"category {clean(name, limit=80)!r} is ambiguous: "
+                             + ", ".join(matches))
+        raise UsageError(f"unknown category {clean(name, limit=80)!r}; categories: "
+                         + ", ".join(categories))
 
     def open_store(self) -> Store:
         try:
@@ -53,9 +77,13 @@ def no_arguments(parser: argparse.ArgumentParser) -> None:
 
 @dataclass(frozen=True)
 class Command:
-    """One row of the command table: its name, its line in `--help`, its options, its handler."""
+    """One row of the command table: its name, its line in `--help`, its handler, its options.
+
+    `creates_config`: the command may write a config file that does not exist yet, so an explicit
+    `--config` naming a missing file is not an error for it."""
 
     name: str
     help: str
     run: Callable[[Context, argparse.Namespace], int]
     arguments: Callable[[argparse.ArgumentParser], None] = no_arguments
+    creates_config: bool = False
