@@ -169,11 +169,13 @@ def test_articles_says_how_many_it_left_out(two_categories: Cli) -> None:
     lines = default.out.splitlines()
     assert len(lines) == 51  # 50 articles, then the line about the other 10
     assert lines[-1] == "… còn 10 bài nữa: --limit 60 hoặc --all để xem hết"
-    english = cli("--lang", "en", "articles", "--limit", "55")
-    assert english.out.splitlines()[-1] == "… 5 more: --limit 60 or --all shows them"
+    english = cli("--lang", "en", "articles", "--unread")
+    assert english.out.splitlines()[-1] == "… 10 more: --limit 60 or --all shows them"
     for args in (("--all",), ("--limit", "60"), ("--limit", "100")):
         every = cli("articles", *args).out.splitlines()
         assert len(every) == 60 and not every[-1].startswith("…"), args
+    asked = cli("articles", "--limit", "5").out.splitlines()  # what was asked for, no more
+    assert len(asked) == 5 and not asked[-1].startswith("…")
     assert len(cli("articles", "--json").json()) == 60  # type: ignore[arg-type]
     assert len(cli("articles", "--json", "--limit", "7").json()) == 7  # type: ignore[arg-type]
 

@@ -83,7 +83,8 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
                 f"{article.title}"
             )
             shown += 1
-        if shown == limit and (more := store.count(query) - shown) > 0:
+        # Cut by the default limit, not one asked for: say how many more and how to see them.
+        if not args.limit and shown == limit and (more := store.count(query) - shown) > 0:
             print(label("articles_more", ctx.lang, count=more, limit=shown + more))
         return EXIT_OK
     finally:

@@ -107,4 +107,4 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 ADD = Command("add", "subscribe to a feed (or the feed a web page links to)", cmd_add,
               add_arguments, creates_config=True)
 REMOVE = Command("remove", "unsubscribe from a feed, by URL or title", cmd_remove,
-                 remove_arguments)
+                 remove_arguments, creates_config=True)
