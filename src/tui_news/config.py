@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui_news import __version__
 from tui_news.catalogue import DEFAULT_CITIES, DEFAULT_FEEDS
+from tui_news.keymap import check_keys
 from tui_news.links import is_web_url, redact_url
 from tui_news.models import City, FeedConfig
 from tui_news.text import clean
@@ -336,6 +337,8 @@ class _Builder:
         return tuple(cities)
 
     def _keys(self) -> dict[str, str]:
+        """The remaps that can be applied; the others (unknown action, a key name no terminal
+        sends, a key another action keeps) are warnings naming their line, and ignored."""
         raw = self.data.get("keys", {})
         if not isinstance(raw, dict):
             raise self.fail("[keys] must be a table", "keys")
@@ -345,4 +348,9 @@ class _Builder:
                 raise self.fail(f"keys.{clean(action, limit=40)} must be a key name such as "
                                 '"r" or "ctrl+r"', action, "keys")
             keys[clean(action, limit=40)] = clean(key, limit=40)
-        return keys
+        valid, problems = check_keys(keys)
+        for problem in problems:
+            line = self._line_of(problem.action, "keys", 0)
+            where = f"{self.path}:{line}" if line else str(self.path)
+            self.warnings.append(f"{where}: keys.{problem.action} ignored: {problem.reason}")
+        return valid
