@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import re
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 from ui_fixtures import make_app
+
+CONSTRAINTS = Path(__file__).resolve().parents[1] / "constraints.txt"
+
+
+def _pinned() -> dict[str, str]:
+    """The versions constraints.txt pins (`name==version` lines)."""
+    text = CONSTRAINTS.read_text(encoding="utf-8")
+    return dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.MULTILINE))
+
+
+@pytest.fixture(autouse=True)
+def _drawn_with_the_pinned_versions() -> None:
+    """Snapshots are drawn with one exact Textual and Rich: with others, skip and say so (fail
+    when TUI_NEWS_REQUIRE_SNAPSHOTS=1, as in CI, which installs with constraints.txt)."""
+    other = {name: metadata.version(name) for name, version in _pinned().items()
+             if metadata.version(name) != version}
+    if other:
+        reason = (f"the snapshots are drawn with {_pinned()} (constraints.txt), installed: "
+                  f"{other}; `pip install -c constraints.txt -e '.[test]'`")
+        if os.environ.get("TUI_NEWS_REQUIRE_SNAPSHOTS") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]

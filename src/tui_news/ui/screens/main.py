@@ -58,6 +58,8 @@ FIRST_PAGE = 100  # articles listed for the first paint (more than any screen sh
 class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
     """The three-pane reader."""
 
+    FIRST_PAINT_FALLBACK_S = 1.0  # the work behind the first paint, should no frame be seen
+
     BINDINGS = reader_bindings()
 
     # The view: which sidebar entry, unread only or not, which search. Setting one loads the
@@ -128,16 +130,17 @@ class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
         self.set_focus(self.articles)
         self._apply_width(self.size.width)
         # Everything that imports httpx (weather, refresh) and every id of the view wait until
-        # the first frame is on screen (see _compositor_refresh); the timer is a fallback only.
-        self.set_timer(1.0, self._after_first_paint, name="first-paint-fallback")
+        # the first frame is on screen; the timer is a fallback only. `call_after_refresh` is not
+        # enough: while this screen is being pushed its callbacks run before the first frame is
+        # drawn. The layout-refresh signal is published once a layout's frame went to the
+        # terminal (public API: no override of Textual's private compositor refresh).
+        self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+        self.set_timer(self.FIRST_PAINT_FALLBACK_S, self._after_first_paint,
+                       name="first-paint-fallback")
 
-    def _compositor_refresh(self) -> None:
-        # `call_after_refresh` is not enough: while this screen is being pushed its callbacks
-        # run before the first frame is drawn. A frame goes to the driver here (Textual 8),
-        # unless a batch update holds it back.
-        super()._compositor_refresh()
-        if not self._painted and self is self.app.screen and not self.app._batch_count:
-            self.call_next(self._after_first_paint)
+    def _laid_out(self, screen: Screen[object]) -> None:
+        if not self._painted and screen is self and self.is_current:
+            self._after_first_paint()
 
     def _after_first_paint(self) -> None:
         if self._painted:
