@@ -119,9 +119,16 @@ def measure(mode: str, runs: int, workdir: Path, extra: list[str] | None = None,
         out = workdir / f"startup-{mode}-{i}.json"
         out.unlink(missing_ok=True)
         cmd = [sys.executable, __file__, mode, str(out), *(extra or [])]
+        # On a terminal, as a user starts it (the reader refuses to open without one); the
+        # child draws headless, so nothing is written to it.
+        master, terminal = os.openpty()
         t0 = time.monotonic()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180,
-                              stdin=subprocess.DEVNULL)
+        try:
+            proc = subprocess.run(cmd, env=env, stdin=terminal, stdout=terminal,
+                                  stderr=subprocess.PIPE, text=True, timeout=180)
+        finally:
+            os.close(terminal)
+            os.close(master)
         if not out.exists():
             raise RuntimeError(f"start-up child ({mode}) wrote nothing; exit {proc.returncode}: "
                                f"{proc.stderr.strip()[-400:]}")
