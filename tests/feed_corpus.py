@@ -97,10 +97,13 @@ def plain(value: str, detail: Any) -> str:
     return normal("".join(reader.parts))
 
 
-def theirs(body: bytes, ctype: str | None) -> list[dict[str, Any]]:
-    """feedparser's entries as plain text, each with what it needs to be classified."""
+def theirs(body: bytes, ctype: str | None) -> tuple[str | None, list[dict[str, Any]]]:
+    """feedparser's feed title and entries as plain text, each entry with what it needs to be
+    classified."""
     headers = {"content-type": ctype} if ctype else {}
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    title = parsed.feed.get("title")
+    feed_title = None if title is None else plain(title, parsed.feed.get("title_detail"))
     out = []
     for e in parsed.entries:
         when = e.get("published_parsed") or e.get("updated_parsed") or e.get("created_parsed")
@@ -121,7 +124,7 @@ def theirs(body: bytes, ctype: str | None) -> list[dict[str, Any]]:
                 "carries": (e.get("title"), e.get("link"), summary, raw_date, enclosures),
             }
         )
-    return out
+    return feed_title, out
 
 
 def ours(body: bytes, ctype: str | None) -> tuple[ParsedFeed | None, list[dict[str, Any]]]:
@@ -162,12 +165,16 @@ def _kept(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], set[str]
 
 def differences(path: Path) -> dict[str, tuple[object, object]]:
     """Tag → (ours, theirs) for each way the two readings of `path` differ: `count`,
-    `dropped-empty`, `dropped-duplicate`, or a field of the first entry where it differs."""
+    `dropped-empty`, `dropped-duplicate`, `feed-title`, or a field of the first entry where it
+    differs."""
     body = path.read_bytes()
     ctype = content_type(body)
-    reference, why = _kept(theirs(body, ctype))
-    _, mine = ours(body, ctype)
+    their_title, their_entries = theirs(body, ctype)
+    reference, why = _kept(their_entries)
+    feed, mine = ours(body, ctype)
     found: dict[str, tuple[object, object]] = {tag: ("", "") for tag in why}
+    if feed is not None and their_title is not None and normal(feed.title) != their_title:
+        found["feed-title"] = (feed.title, their_title)
     if len(mine) != len(reference):
         found["count"] = (len(mine), len(reference))
     for a, b in zip(mine, reference, strict=False):
