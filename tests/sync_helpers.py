@@ -213,9 +213,16 @@ class FeverProxy:
         self.fault: tuple[str, bytes] | None = None  # (command, body answered instead)
         self.delay: tuple[str, float] | None = None  # (command, seconds)
         self.seen: list[str] = []
+        self.answered = 0  # requests done (a delayed one holds the server's one thread)
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def handle(self, request: Any) -> Any:
+        try:
+            return self._handle(request)
+        finally:
+            self.answered += 1
+
+    def _handle(self, request: Any) -> Any:
         from werkzeug import Response
 
         query = request.query_string.decode()

@@ -267,3 +267,35 @@ def test_kill_9_while_marks_are_sent_loses_none(
     assert all(state(b)[t] == (True, False) for t in titles)
     assert not state(b)["Tin Thời sự 36"][0]
     assert api_key(account) not in (a.data_dir / DB).read_bytes().decode("latin-1")
+
+
+def test_the_guarded_client_a_redirect_is_not_followed_a_silent_server_times_out(
+        tmp_path: Path, proxy: FeverProxy, httpserver: HTTPServer, account: str) -> None:
+    url = httpserver.url_for("/fever/")
+    path = sync_config(tmp_path / "config.toml", url, account)
+    path.write_text(path.read_text(encoding="utf-8").replace("timeout = 5", "timeout = 1"),
+                    encoding="utf-8")
+    cli = Cli(path, tmp_path / "a")
+    ok(cli)
+    before = state(cli)
+    # The sync's POST (its form carries the key) is never resent to another place.
+    elsewhere = HTTPServer(host="127.0.0.1", port=0)
+    elsewhere.expect_request(re.compile(".*")).respond_with_data("{}")
+    elsewhere.start()
+    try:
+        httpserver.clear()
+        httpserver.expect_request(re.compile(".*")).respond_with_data(
+            "", status=307, headers={"Location": elsewhere.url_for("/fever/")})
+        one_line_error(cli("sync"), "redirected elsewhere")
+        assert elsewhere.log == []
+    finally:
+        elsewhere.stop()
+    httpserver.clear()
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(proxy.handle)
+    proxy.delay = ("groups", 3.0)  # longer than the whole-request deadline of 1 s
+    one_line_error(cli("sync"), "timed out")
+    assert state(cli) == before
+    proxy.delay = None
+    wait_for(lambda: proxy.answered == len(proxy.seen))  # the held request has ended
+    ok(cli)
+    assert_consistent(cli, complete=True)
