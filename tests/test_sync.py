@@ -194,3 +194,9 @@ def test_refresh_syncs_and_local_feeds_keep_working_beside_the_servers(
     b = Cli(a.config, tmp_path / "b")
     synced(b)
     assert by_title(b)["Tin Kinh tế 1"]["read"]
+    # The server's groups are categories to refresh too: that refresh is the sync.
+    run = a("refresh", "--category", "Thời sự")
+    assert run.status == 0, run.err
+    assert run.out.startswith("0/0 feeds refreshed") and "feed server" in run.out
+    run = a("refresh", "--category", "Thể thao")
+    assert run.status == 2 and "Riêng, Kinh doanh, Thời sự" in run.err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +45,11 @@ class Context:
     offline: bool
     lang: str
 
-    def category(self, name: str) -> str:
+    def category(self, name: str, known: Sequence[str] | None = None) -> str:
         """The configured category `name` means, typed the way a person types: case, diacritics
-        and spacing optional (`thoi su`, `THỜI SỰ`). A usage error lists them when none fits."""
-        categories = self.config.categories
+        and spacing optional (`thoi su`, `THỜI SỰ`). A usage error lists them when none fits.
+        `known`: the categories to choose from, when not only the configured ones."""
+        categories = tuple(self.config.categories if known is None else known)
         if name in categories:
             return name
         wanted = " ".join(fold(name).split())

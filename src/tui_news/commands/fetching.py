@@ -37,8 +37,15 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError("--offline: refresh needs the network; nothing was fetched")
     from tui_news.refresh import run_refresh
 
-    categories = {ctx.category(name) for name in args.category} if args.category else None
-    ctx.open_store().close()  # reports (and moves aside) an unreadable cache before we start
+    store = ctx.open_store()  # reports (and moves aside) an unreadable cache before we start
+    try:
+        # The [sync] server's groups are categories too (their refresh is the sync).
+        served = store.server_categories() if ctx.config.sync else []
+    finally:
+        store.close()
+    known = tuple(dict.fromkeys((*ctx.config.categories, *served)))
+    categories = ({ctx.category(name, known) for name in args.category} if args.category
+                  else None)
     bar = ProgressLine(sys.stderr, "feeds")
 
     def progress(done: int, total: int, result: FeedResult) -> None:
