@@ -207,7 +207,7 @@ def test_kill_9_in_the_middle_of_paging_then_the_next_sync_completes(
     url = httpserver.url_for("/fever/")
     config = sync_config(tmp_path / "config.toml", url, account)
     cli = Cli(config, tmp_path / "a")
-    proxy.delay = ("items", 1.0)  # every page waits: the first is stored before the second
+    proxy.delay = ("items", 2.0)  # every page waits: the first is stored before the second
     proc = _sync_process(config, cli.data_dir)
     try:
         def first_page_stored() -> bool:
