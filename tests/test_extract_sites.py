@@ -3,8 +3,8 @@ in our own words, with the structure their real pages have (learnt from public s
 and fixtures: Thanh Niên's detail-* and data-role=publishdate; the article__* CMS of Nhân Dân and
 Hà Nội Mới, shared with PLO; VTV's div.noidung with h2.sapo and div.ta-justify; Lao Động's
 article-detail, chappeau, art-body and f-datetime; VnExpress's video box as a video story's
-body, as in the corpus photo story; the box-* layout of CAND and the older Nhân Dân), plus the
-furniture those pages put inside the body.
+body, as in the corpus photo story; the box-* layout of CAND and the older Nhân Dân; VOV's
+div.detail.detail--normal), plus the furniture those pages put inside the body.
 """
 
 from __future__ import annotations
@@ -310,4 +310,41 @@ def test_the_box_layout_of_cand_and_the_older_nhan_dan(address: str) -> None:
     assert _texts(ft, BlockKind.BYLINE) == ["HẢI ĐĂNG"]
     assert ft.blocks[-1].kind is BlockKind.BYLINE
     for furniture in ("Cây cầu cũ", "Con đường mới", "Bản quyền", "Trang chủ", "mạng xã hội"):
+        assert furniture not in _all(ft), furniture
+
+
+# VOV (vov.vn, Drupal): learnt from a public scraper's selectors (h1.article-title.mb-0, the body
+# in div.detail.detail--normal) and from a script VOV pages load (div.field-related-article
+# beside the body, a related-posts column). The caption markup, the sapo in the meta description
+# and the date in article:published_time are our assumptions, not evidence of VOV's own elements.
+VOV = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>Kiểm tra cầu mới qua sông | VOV.VN</title>
+<meta property="og:title" content="Kiểm tra cầu mới qua sông">
+<meta name="description" content="Cây cầu dự kiến thông xe trước mùa mưa năm sau.">
+<meta property="article:published_time" content="2026-05-12T07:30:00+07:00">
+</head><body><header><a href="/"><img src="/themes/custom/vovvn/logo.svg" alt="VOV"></a>
+<ul class="menu"><li><a href="/xa-hoi">Xã hội</a></li></ul></header>
+<div class="container"><div class="row"><div class="col-md-8">
+<h1 class="article-title mb-0">Kiểm tra cầu mới qua sông</h1>
+<div class="detail detail--normal">
+<p>{P1}</p>
+<figure><img src="/e.jpg" alt=""><figcaption>Công trường cầu nhìn từ bờ bắc.</figcaption></figure>
+<p>{P2}</p>
+<p>{P3}</p>
+</div>
+<div class="field-related-article"><h3><a href="/xa-hoi/cau-cu-post1.vov">Cây cầu cũ sắp được
+sửa</a></h3><h3><a href="/xa-hoi/duong-moi-post2.vov">Con đường mới nối hai xã</a></h3></div>
+</div><div class="col-md-4"><div id="custompost-list"></div></div></div></div>
+<footer>Đài Tiếng nói Việt Nam</footer></body></html>"""
+
+
+def test_vov() -> None:
+    """Without the rule no general hint names div.detail and trafilatura lost the caption."""
+    ft = extract_article(VOV, "https://vov.vn/xa-hoi/kiem-tra-cau-moi-post123456.vov")
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau."
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
+    assert _texts(ft, BlockKind.CAPTION) == ["Công trường cầu nhìn từ bờ bắc."]
+    for furniture in ("Cây cầu cũ", "Con đường mới", "Đài Tiếng nói", "Xã hội"):
         assert furniture not in _all(ft), furniture

@@ -126,6 +126,12 @@ SITE_RULES: tuple[SiteRule, ...] = (
     SiteRule("Công an nhân dân", ("cand.com.vn", "cand.vn"),
              title=_BOX_TITLE, lead=_BOX_SAPO, body=_BOX_BODY, date=_BOX_TIME,
              byline=_BOX_AUTHOR),
+    # Drupal (theme "vovvn"): h1.article-title, the body in div.detail.detail--normal, which no
+    # general hint names (the trafilatura fallback lost its captions); related articles follow
+    # beside it in div.field-related-article. Sapo, date line and byline: no public evidence of
+    # their elements, so the general rules (meta description, article:published_time) read them
+    SiteRule("VOV", ("vov.vn",),
+             title="h1.article-title", lead="", body="div.detail.detail--normal", date=""),
     SiteRule("Hà Nội Mới", ("hanoimoi.vn",),
              title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
              byline=_ARTICLE_AUTHOR, drop=".article__meta"),
