@@ -4,7 +4,8 @@ and fixtures: Thanh Niên's detail-* and data-role=publishdate; the article__* C
 Hà Nội Mới, shared with PLO; VTV's div.noidung with h2.sapo and div.ta-justify; Lao Động's
 article-detail, chappeau, art-body and f-datetime; VnExpress's video box as a video story's
 body, as in the corpus photo story; the box-* layout of CAND and the older Nhân Dân; VOV's
-div.detail.detail--normal), plus the furniture those pages put inside the body.
+div.detail.detail--normal; QĐND's post-title, post-subinfo and article-detail), plus the
+furniture those pages put inside the body.
 """
 
 from __future__ import annotations
@@ -347,4 +348,39 @@ def test_vov() -> None:
     assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
     assert _texts(ft, BlockKind.CAPTION) == ["Công trường cầu nhìn từ bờ bắc."]
     for furniture in ("Cây cầu cũ", "Con đường mới", "Đài Tiếng nói", "Xã hội"):
+        assert furniture not in _all(ft), furniture
+
+
+# Quân đội nhân dân (qdnd.vn): learnt from public scrapers' selectors (h1.post-title, the date in
+# span.post-subinfo, the body in div.article-detail) and from the text of a real article page
+# (its sapo opens "QĐND - "; "leftcenterrightdel", an image editor's controls, stands above
+# each photo). The image table, the byline paragraph and the sapo in the meta description are
+# our assumptions, not evidence of QĐND's own elements.
+QDND = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<meta property="og:title" content="Kiểm tra cầu mới qua sông">
+<meta name="description" content="QĐND - Cây cầu dự kiến thông xe trước mùa mưa năm sau.">
+</head><body><div class="header"><a href="/">Báo Quân đội nhân dân</a></div>
+<div class="container"><article>
+<h1 class="post-title">Kiểm tra cầu mới qua sông</h1>
+<div class="post-meta"><span class="post-subinfo"><span>12/05/2026 07:30</span></span></div>
+<div class="article-detail" itemprop="articleBody">
+<div class="tools"><span>left</span><span>center</span><span>right</span><span>del</span></div>
+<table class="image center"><tbody><tr><td><img src="/f.jpg"></td></tr>
+<tr><td class="image_desc">Dầm cầu đang được lắp.</td></tr></tbody></table>
+<p>{P1}</p><p>{P2}</p><p>{P3}</p>
+<p style="text-align:right"><strong>HẢI ĐĂNG</strong></p>
+</div></article></div><div class="footer">Bản quyền Báo Quân đội nhân dân</div></body></html>"""
+
+
+def test_quan_doi_nhan_dan() -> None:
+    """Without the rule no date (span.post-subinfo names none), and without the general rules
+    the sapo kept "QĐND - " and the editor's controls came out as a paragraph."""
+    ft = extract_article(QDND, "https://www.qdnd.vn/xa-hoi/kiem-tra-cau-moi-123456")
+    assert ft.title == "Kiểm tra cầu mới qua sông"
+    assert ft.published == datetime(2026, 5, 12, 7, 30, tzinfo=VIETNAM)
+    assert ft.lead == "Cây cầu dự kiến thông xe trước mùa mưa năm sau."
+    assert _texts(ft, BlockKind.PARAGRAPH) == [P1, P2, P3]
+    assert _texts(ft, BlockKind.CAPTION) == ["Dầm cầu đang được lắp."]
+    assert _texts(ft, BlockKind.BYLINE) == ["HẢI ĐĂNG"]
+    for furniture in ("leftcenterrightdel", "QĐND", "Bản quyền", "Báo Quân đội"):
         assert furniture not in _all(ft), furniture

@@ -68,6 +68,7 @@ def test_outlet_prefixes() -> None:
         "VOV.VN - Nội dung",
         "VTV.vn - Nội dung",
         "(NLĐO)- Nội dung",
+        "QĐND - Nội dung",
     ):
         assert strip_outlet_prefix(lead) == "Nội dung"
     assert strip_outlet_prefix("Dân trí là tờ báo") == "Dân trí là tờ báo"

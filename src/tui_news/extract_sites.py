@@ -132,6 +132,12 @@ SITE_RULES: tuple[SiteRule, ...] = (
     # their elements, so the general rules (meta description, article:published_time) read them
     SiteRule("VOV", ("vov.vn",),
              title="h1.article-title", lead="", body="div.detail.detail--normal", date=""),
+    # QĐND: h1.post-title, the date in span.post-subinfo (which no general date class names),
+    # the body in div.article-detail (learnt from public scrapers' selectors). Its sapo's
+    # element: no public evidence, so the general rules read it (meta description)
+    SiteRule("Quân đội nhân dân", ("qdnd.vn",),
+             title="h1.post-title", lead="", body="div.article-detail; [itemprop=articleBody]",
+             date="span.post-subinfo"),
     SiteRule("Hà Nội Mới", ("hanoimoi.vn",),
              title=_ARTICLE_TITLE, lead=_ARTICLE_SAPO, body=_ARTICLE_BODY, date=_ARTICLE_TIME,
              byline=_ARTICLE_AUTHOR, drop=".article__meta"),

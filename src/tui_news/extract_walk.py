@@ -28,6 +28,9 @@ _JUNK_TOKEN = re.compile(
 _RELATED_PHRASES = ("tham khảo thêm", "đọc thêm", "xem thêm", "tin liên quan", "bài liên quan",
                     "tin cùng chuyên mục", "có thể bạn quan tâm", "đọc tiếp", "từ khóa",
                     "từ khoá", "xem các bài viết của tác giả", "dòng sự kiện")
+# An image editor's align/delete controls left in the page: QĐND's bodies read
+# "leftcenterrightdel" above each photo to anything that takes their text
+_IMAGE_TOOLS = "leftcenterrightdel"
 # Hidden until a script shows it (VnExpress photo stories keep a hidden copy of each description)
 _HIDDEN_CLASSES = frozenset({"hide", "hidden", "d-none", "invisible", "sr-only", "visually-hidden"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -128,7 +131,11 @@ def prune(container: lhtml.HtmlElement) -> None:
         if depth <= _CARD_MAX_DEPTH and _is_card(el):
             doomed.append(el)
             continue
-        if related_phrase(_leading(el)):
+        leading = _leading(el)
+        if leading.replace(" ", "") == _IMAGE_TOOLS:
+            doomed.append(el)
+            continue
+        if related_phrase(leading):
             total, ratio = _link_ratio(el)
             # A box that opens with "Xem thêm" is dropped whole unless it is really the article
             if total <= 600 or ratio >= 0.5:

@@ -149,7 +149,7 @@ def fold(text: str) -> str:
 _OUTLET_PREFIX = re.compile(
     r"^\s*(?:\((?:Dân trí|Dân Trí|Chinhphu\.vn|NLĐO|PLO|CAND|TTXVN|VTC News|Baonghean\.vn|"
     r"QĐND|ĐCSVN|NDO|SGGP|TBTCO|Tổ Quốc|VnMedia|Thanh Niên)\)\s*[-–—]\s*"
-    r"|(?:VOV\.VN|VTV\.vn|VTC News|Vietnam\+|TTXVN|ANTĐ|Zing|NDO|Thời sự)\s*[-–—:]\s*)",
+    r"|(?:VOV\.VN|VTV\.vn|VTC News|Vietnam\+|TTXVN|ANTĐ|Zing|NDO|QĐND|Thời sự)\s*[-–—:]\s*)",
     re.IGNORECASE,
 )
 
