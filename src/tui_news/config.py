@@ -15,7 +15,7 @@ from tui_news import __version__
 from tui_news.catalogue import DEFAULT_CITIES, DEFAULT_FEEDS
 from tui_news.keymap import check_keys
 from tui_news.links import is_web_url, redact_url
-from tui_news.models import City, FeedConfig
+from tui_news.models import City, FeedConfig, Filter, SavedSearch
 from tui_news.text import clean
 
 DEFAULT_WEATHER_URL = "https://api.open-meteo.com/v1/forecast"
@@ -70,6 +70,10 @@ class Config:
     prefetch: bool = False  # [offline] prefetch: download full text of new articles
     keep_days: int = 0  # [cache] keep_days: 0 keeps everything
     sync: SyncConfig | None = None  # [sync]: None when not set
+    filters: tuple[Filter, ...] = ()  # [[filters]]: hidden from every view and count
+    searches: tuple[SavedSearch, ...] = ()  # [[searches]]: sidebar entries after categories
+    new_articles_hook: tuple[str, ...] = ()  # [hooks] new_articles: an argument list
+    hook_timeout: float = 10.0  # [hooks] timeout, seconds
     warnings: tuple[str, ...] = ()
 
     @property
@@ -96,9 +100,10 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "offline": {"prefetch": bool},
     "cache": {"keep_days": int},
     "sync": {"kind": str, "url": str, "user": str, "password_command": list, "api_key": str},
+    "hooks": {"new_articles": list, "timeout": (int, float)},
     "keys": {},
 }
-_TOP_LEVEL = set(_SCHEMA) | {"feeds"}
+_TOP_LEVEL = set(_SCHEMA) | {"feeds", "filters", "searches"}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "an array",
                (int, float): "a number", float: "a number"}
 
@@ -228,6 +233,10 @@ class _Builder:
             prefetch=self.get("offline", "prefetch", False),
             keep_days=keep_days,
             sync=sync,
+            filters=self._filters(),
+            searches=self._searches(),
+            new_articles_hook=self._hook(),
+            hook_timeout=float(self.positive("hooks", "timeout", 10, 600)),
             warnings=tuple(self.warnings),
         )
 
@@ -313,6 +322,70 @@ class _Builder:
         return SyncConfig(url=url, kind=kind, user=user or None,
                           password_command=tuple(command or ()),
                           api_key=api_key.lower() if api_key else None)
+    def _tables(self, name: str, keys: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+        """The `[[name]]` tables, each with its string values (cleaned) by key."""
+        raw = self.data.get(name, [])
+        if not isinstance(raw, list):
+            raise self.fail(f"{name} must be an array of tables ([[{name}]])", name)
+        tables: list[tuple[int, dict[str, str]]] = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                raise self.fail(f"each [[{name}]] entry must be a table", name)
+            values: dict[str, str] = {}
+            for key, value in item.items():
+                if key not in keys:
+                    self.warnings.append(f"{self.path}: unknown setting {name}[{index + 1}]."
+                                         f"{clean(key, limit=40)} ignored")
+                elif not isinstance(value, str):
+                    raise self.fail(f"{name}[{index + 1}].{key} must be a string", key, name,
+                                    index)
+                else:
+                    values[key] = clean(value, limit=200).strip()
+            tables.append((index, values))
+        return tables
+
+    def _filters(self) -> tuple[Filter, ...]:
+        from tui_news.search import parse_query
+
+        filters: list[Filter] = []
+        for index, item in self._tables("filters", ("match", "feed", "category")):
+            match = item.get("match", "")
+            if not parse_query(match):
+                raise self.fail(f"filters[{index + 1}] needs a match with at least one word",
+                                "match", "filters", index)
+            feed = item.get("feed") or None
+            if feed is not None and not is_web_url(feed):
+                raise self.fail(f"filters[{index + 1}].feed must be a feed's http or https URL",
+                                "feed", "filters", index)
+            filters.append(Filter(match, feed, item.get("category") or None))
+        return tuple(dict.fromkeys(filters))
+
+    def _searches(self) -> tuple[SavedSearch, ...]:
+        from tui_news.search import parse_query
+
+        searches: dict[str, SavedSearch] = {}
+        for index, item in self._tables("searches", ("name", "query")):
+            name, query = item.get("name", ""), item.get("query", "")
+            if not name:
+                raise self.fail(f"searches[{index + 1}] needs a name", "name", "searches", index)
+            if not parse_query(query):
+                raise self.fail(f"searches[{index + 1}] needs a query with at least one word",
+                                "query", "searches", index)
+            if name in searches:
+                self.warnings.append(f"{self.path}: searches[{index + 1}]: a second search "
+                                     f"named {name!r} ignored")
+                continue
+            searches[name] = SavedSearch(name, query)
+        return tuple(searches.values())
+
+    def _hook(self) -> tuple[str, ...]:
+        command = self.get("hooks", "new_articles", [])
+        if command and not all(isinstance(a, str) for a in command) or (
+                command and not command[0].strip()):
+            raise self.fail("hooks.new_articles must be a list of strings, the program first "
+                            '(["notify-send", "tui-news", "{count} bài mới"])', "new_articles",
+                            "hooks")
+        return tuple(command)
 
     def _cities(self) -> tuple[City, ...]:
         raw = self.get("weather", "cities", None)

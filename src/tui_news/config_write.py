@@ -64,13 +64,7 @@ def remove_feed(config: Config, feed: FeedConfig) -> FeedsChanged:
             for index in reversed(range(len(feeds))):
                 item = feeds[index]
                 if isinstance(item, Mapping) and str(item.get("url", "")).strip() == feed.url:
-                    if isinstance(feeds, AoT) and isinstance(item, Table) and index > 0:
-                        # The comments before a table are its own and go with it; what
-                        # introduced the next table stays before that one.
-                        previous = feeds[index - 1].value
-                        _take_trailing(previous)
-                        previous.body.extend(_take_trailing(item.value))
-                    del feeds[index]
+                    _delete(feeds, index)
     _write(config.path, document)
     return FeedsChanged(removed=(feed,), catalogue_written=max(0, len(written) - 1))
 
@@ -83,6 +77,23 @@ def add_entry(config: Config, array: str, values: Mapping[str, str]) -> None:
         table.add(key, value)
     _append(document, array, table)
     _write(config.path, document)
+
+
+def remove_entries(config: Config, array: str, values: Mapping[str, str]) -> int:
+    """Remove the `[[array]]` tables whose values are exactly `values`; how many."""
+    document = _read(config.path)
+    tables = document.get(array)
+    removed = 0
+    if isinstance(tables, AoT):
+        for index in reversed(range(len(tables))):
+            item = tables[index]
+            mine = {k: str(v).strip() for k, v in item.items()}
+            if mine == dict(values):
+                _delete(tables, index)
+                removed += 1
+    if removed:
+        _write(config.path, document)
+    return removed
 
 
 def _feed_table(feed: FeedConfig) -> Table:
@@ -120,6 +131,16 @@ def _append(document: TOMLDocument, name: str, table: Table) -> None:
         table.value.body.extend(trailing)
     current.append(table)
     table.trivia.indent = ""  # the blank line before it is the previous table's (above)
+
+
+def _delete(tables: AoT | Array, index: int) -> None:
+    """Delete one table; the comments before it are its own and go with it, what introduced
+    the table after it stays before that one."""
+    if isinstance(tables, AoT) and index > 0:
+        previous = tables[index - 1].value
+        _take_trailing(previous)
+        previous.body.extend(_take_trailing(tables[index].value))
+    del tables[index]
 
 
 def _take_trailing(container: Container) -> list[tuple[None, Item]]:

@@ -17,6 +17,24 @@ class FeedConfig:
 
 
 @dataclass(frozen=True)
+class Filter:
+    """A `[[filters]]` entry: articles matching `match` (search words or a phrase, folded) are
+    hidden; only those of `feed` (a URL) or `category` when given."""
+
+    match: str
+    feed: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A `[[searches]]` entry: a sidebar entry listing what `query` finds."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True)
 class City:
     """A place whose current weather is shown in the top bar."""
 
@@ -131,6 +149,8 @@ class ArticleQuery:
     unread_only: bool = False
     starred_only: bool = False
     search: str | None = None
+    feed: str | None = None  # only the articles of this feed (its URL)
+    filtered: bool = False  # only the articles the filters hide (else they are left out)
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,8 @@ class Counts:
     unread: int
     starred: int
     by_category: dict[str, int] = field(default_factory=dict)  # unread per category
+    by_search: dict[str, int] = field(default_factory=dict)  # unread per saved search's query
+    by_feed: dict[str, int] = field(default_factory=dict)  # unread per feed URL
 
 
 @dataclass(frozen=True)

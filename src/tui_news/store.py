@@ -18,6 +18,7 @@ from tui_news.models import (
     Counts,
     FeedConfig,
     FeedState,
+    Filter,
     FullText,
     ParsedEntry,
     Weather,
@@ -31,6 +32,7 @@ from tui_news.search import (
 )
 from tui_news.search import highlight_spans as highlight_spans
 from tui_news.store_file import BatchLost, CacheFile, CacheMovedAside, StoreError, guarded
+from tui_news.store_hidden import HIDDEN_IDS, fill_hidden, filter_matches
 from tui_news.store_schema import (
     RECATEGORISE,
     SCHEMA_VERSION,
@@ -81,6 +83,9 @@ class Store(CacheFile):
     Read and starred state are columns of the article and nothing but `set_read`/`set_starred`/
     `mark_all_read` changes them.
     """
+
+    _filters: tuple[Filter, ...] = ()
+    _hidden_upto: int | None = None  # the newest article id when the hidden set was computed
 
     def _feed_id(self, conn: sqlite3.Connection, url: str) -> int:
         """The id of a feed, creating an unconfigured row for a URL not seen before."""
@@ -334,6 +339,35 @@ class Store(CacheFile):
             conn.execute("UPDATE search_exact SET words = ? WHERE rowid = ?",
                          (words, article_id))
 
+    # --- filters -----------------------------------------------------------------------------
+    def set_filters(self, filters: Sequence[Filter]) -> None:
+        """Hide what `filters` match from every list and count of this Store (store_hidden)."""
+        self._filters = tuple(filters)
+        self._hidden_upto = None
+
+    def _hide(self) -> None:
+        """Bring the hidden set up to date when articles were stored since it was computed."""
+        if not self._filters:
+            return
+        newest = self._conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+        if newest == self._hidden_upto:
+            return
+        self._searchable()
+        fill_hidden(self._conn, self._filters)
+        self._hidden_upto = newest
+
+    @guarded
+    def filter_matches(self) -> list[int]:
+        """How many stored articles each filter matches (0: an unused filter)."""
+        self._searchable()
+        return filter_matches(self._conn, self._filters)
+
+    def _hidden_clause(self, query: ArticleQuery, column: str) -> str | None:
+        """The condition leaving out (or, for `filtered`, keeping only) the hidden articles."""
+        if query.filtered:
+            return f"{column} IN ({HIDDEN_IDS})" if self._filters else "0"
+        return f"{column} NOT IN ({HIDDEN_IDS})" if self._filters else None
+
     # --- lists -------------------------------------------------------------------------------
     def _select(self, query: ArticleQuery, *, ranked: bool = True) -> tuple[str, list[Any]]:
         """SQL selecting the ids of `query` in list order (or unordered when not `ranked`).
@@ -342,6 +376,7 @@ class Store(CacheFile):
         entry point of a search finds every stored article."""
         terms = parse_query(query.search)
         params: list[Any] = []
+        self._hide()
         if terms:
             self._searchable()
             where = ["search MATCH ?"]
@@ -354,6 +389,7 @@ class Store(CacheFile):
                 where.append("a.read = 0")
             if query.starred_only:
                 where.append("a.starred = 1")
+            where += self._narrowing(query, "a.id", params)
             # INDEXED BY: the planner would read whole article rows by rowid (see store_schema v3).
             sql = ("SELECT a.id FROM search JOIN articles a INDEXED BY articles_search "
                    f"ON a.id = search.rowid WHERE {' AND '.join(where)}")
@@ -382,6 +418,7 @@ class Store(CacheFile):
                 where.append("read = 0")
             if query.starred_only:
                 where.append("starred = 1")
+            where += self._narrowing(query, "article_id", params)
             sql = f"SELECT article_id FROM article_categories WHERE {' AND '.join(where)}"
             order = " ORDER BY sort_time DESC, article_id DESC"
         else:
@@ -390,9 +427,22 @@ class Store(CacheFile):
                 where.append("read = 0")
             if query.starred_only:
                 where.append("starred = 1")
+            where += self._narrowing(query, "id", params)
             sql = "SELECT id FROM articles" + (f" WHERE {' AND '.join(where)}" if where else "")
             order = " ORDER BY sort_time DESC, id DESC"
         return (sql + order if ranked else sql), params
+
+    def _narrowing(self, query: ArticleQuery, column: str, params: list[Any]) -> list[str]:
+        """Conditions for the feed of a sources entry and for the filters."""
+        where = []
+        if query.feed is not None:
+            where.append(f"{column} IN (SELECT article_id FROM article_feeds WHERE feed_id = "
+                         "(SELECT id FROM feeds WHERE url = ?))")
+            params.append(query.feed)
+        hidden = self._hidden_clause(query, column)
+        if hidden:
+            where.append(hidden)
+        return where
 
     @guarded
     def count(self, query: ArticleQuery) -> int:
@@ -451,21 +501,41 @@ class Store(CacheFile):
         return found[0] if found else None
 
     @guarded
-    def counts(self, categories: Sequence[str] = ()) -> Counts:
-        """Total, unread, starred, and unread per category (categories not seen count 0)."""
+    def counts(self, categories: Sequence[str] = (), *, searches: Sequence[str] = (),
+               feeds: bool = False) -> Counts:
+        """Total, unread, starred, and unread per category (categories not seen count 0); with
+        `searches` (queries) unread per saved search, with `feeds` unread per feed URL. What the
+        filters hide is counted nowhere."""
         conn = self._conn
-        total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        unread = conn.execute("SELECT count(*) FROM articles WHERE read = 0").fetchone()[0]
-        starred = conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0]
+        self._hide()
+
+        def visible(column: str) -> str:
+            hidden = self._hidden_clause(ArticleQuery(), column)
+            return f" AND {hidden}" if hidden else ""
+
+        also = visible("id")
+        total = conn.execute(f"SELECT count(*) FROM articles WHERE 1{also}").fetchone()[0]
+        unread = conn.execute(f"SELECT count(*) FROM articles WHERE read = 0{also}").fetchone()[0]
+        starred = conn.execute(f"SELECT count(*) FROM articles WHERE starred = 1{also}"
+                               ).fetchone()[0]
         if not categories:
             categories = [r[0] for r in conn.execute(
                 "SELECT category FROM feeds WHERE category != '' "
                 "GROUP BY category ORDER BY min(position)")]
+        also = visible("article_id")
         by_category = {
             c: conn.execute("SELECT count(*) FROM article_categories WHERE category = ? "
-                            "AND read = 0", (c,)).fetchone()[0]
+                            f"AND read = 0{also}", (c,)).fetchone()[0]
             for c in categories}
-        return Counts(total=total, unread=unread, starred=starred, by_category=by_category)
+        by_search = {q: self.count(ArticleQuery(search=q, unread_only=True)) for q in searches}
+        by_feed: dict[str, int] = {}
+        if feeds:
+            by_feed = dict(conn.execute(
+                "SELECT f.url, count(*) FROM articles a JOIN article_feeds af "
+                f"ON af.article_id = a.id JOIN feeds f ON f.id = af.feed_id "
+                f"WHERE a.read = 0{visible('a.id')} GROUP BY f.url"))
+        return Counts(total=total, unread=unread, starred=starred, by_category=by_category,
+                      by_search=by_search, by_feed=by_feed)
 
     # --- state -------------------------------------------------------------------------------
     def _set_flag(self, column: str, ids: Iterable[int], value: bool) -> int:

@@ -7,7 +7,7 @@ from tui_news.commands.articles import ARTICLES, MARK, SHOW
 from tui_news.commands.cache import COMPACT
 from tui_news.commands.context import Command
 from tui_news.commands.fetching import REFRESH, WEATHER
-from tui_news.commands.subscribe import ADD, REMOVE
+from tui_news.commands.subscribe import ADD, FILTER, REMOVE
 from tui_news.commands.subscriptions import EXPORT, FEEDS, IMPORT
 from tui_news.commands.syncing import SYNC
 from tui_news.commands.where import PATHS
@@ -24,6 +24,7 @@ COMMANDS: dict[str, Command] = {
         ADD,
         REMOVE,
         SYNC,
+        FILTER,
         IMPORT,
         EXPORT,
         COMPACT,

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from tui_news.commands.context import EXIT_OK, Command, CommandError, Context
+from tui_news.commands.context import EXIT_OK, EXIT_USAGE, Command, CommandError, Context
 from tui_news.commands.output import article_json, write_json_array
 from tui_news.dates import relative_time
 from tui_news.i18n import label
+from tui_news.links import redact_url
 from tui_news.models import Article, ArticleQuery
 from tui_news.store import Store
 
@@ -32,6 +33,10 @@ def articles_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only saved articles")
     p.add_argument("--search", metavar="TEXT", help="search; diacritics optional")
+    p.add_argument("--search-name", metavar="NAME", help="a saved search ([[searches]])")
+    p.add_argument("--feed", metavar="URL", help="only the articles of this feed")
+    p.add_argument("--filtered", action="store_true",
+                   help="only the articles [[filters]] hide")
     many = p.add_mutually_exclusive_group()
     many.add_argument("--limit", type=_positive_int, metavar="N",
                       help=f"at most N articles (default {DEFAULT_LIMIT} as text, all as JSON)")
@@ -45,6 +50,8 @@ def query_from_args(args: argparse.Namespace) -> ArticleQuery:
         unread_only=args.unread,
         starred_only=args.starred,
         search=args.search,
+        feed=args.feed,
+        filtered=args.filtered,
     )
 
 
@@ -59,10 +66,24 @@ def iter_query(store: Store, query: ArticleQuery, limit: int) -> Iterator[Articl
         offset += len(batch)
 
 
+def saved_search(ctx: Context, name: str, search: str | None) -> str:
+    """The query of the saved search `name` (and --search's words with it)."""
+    found = next((s for s in ctx.config.searches if s.name == name), None)
+    if found is None:
+        names = ", ".join(s.name for s in ctx.config.searches) or "none in the config"
+        raise CommandError(f"unknown saved search {name!r}; saved searches: {names}", EXIT_USAGE)
+    return f"{found.query} {search}" if search else found.query
+
+
 def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
     query = query_from_args(args)
     if query.category:
         query = replace(query, category=ctx.category(query.category))
+    if args.search_name is not None:
+        query = replace(query, search=saved_search(ctx, args.search_name, query.search))
+    if query.feed is not None and query.feed not in {f.url for f in ctx.config.feeds}:
+        raise CommandError(f"{redact_url(query.feed)} is not subscribed (see tui-news feeds)",
+                           EXIT_USAGE)
     store = ctx.open_store()
     try:
         everything = args.all or (args.json and not args.limit)

@@ -63,13 +63,16 @@ class Context:
                          + ", ".join(categories))
 
     def open_store(self) -> Store:
+        """The cache, with the config's filters hiding what they match."""
         try:
-            return Store.open(self.db_path)
+            store = Store.open(self.db_path)
         except CacheMovedAside as moved:
             err(str(moved))
-            return moved.store
+            store = moved.store
         except StoreError as exc:
             raise CommandError(str(exc)) from None
+        store.set_filters(self.config.filters)
+        return store
 
 
 def no_arguments(parser: argparse.ArgumentParser) -> None:

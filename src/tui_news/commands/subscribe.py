@@ -1,4 +1,5 @@
-"""`add` and `remove`: change the subscriptions without editing config.toml by hand."""
+"""`add`, `remove` and `filter`: change the subscriptions and filters without editing
+config.toml by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from tui_news.commands.context import EXIT_OK, EXIT_USAGE, Command, CommandError, Context
 from tui_news.i18n import label
 from tui_news.links import redact_url
-from tui_news.models import FeedConfig
+from tui_news.models import FeedConfig, Filter
 from tui_news.store import StoreError
 from tui_news.subscribe import (
     DEFAULT_CATEGORY,
@@ -18,6 +19,7 @@ from tui_news.subscribe import (
     find_subscription,
     refuse_duplicate,
     subscribe,
+    subscribed,
     unsubscribe,
     web_url,
 )
@@ -104,7 +106,59 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def filter_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("match", metavar="TEXT",
+                   help='words (all of them) or a "phrase", diacritics optional, as in search')
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--feed", metavar="URL", help="only the articles of this feed")
+    where.add_argument("--category", metavar="NAME", help="only the articles of this category")
+    p.add_argument("--remove", action="store_true", help="remove this filter instead")
+
+
+def cmd_filter(ctx: Context, args: argparse.Namespace) -> int:
+    from tui_news.config_write import ConfigWriteError, add_entry, remove_entries
+    from tui_news.search import parse_query
+
+    match = clean(args.match, limit=200).strip()
+    if not parse_query(match):
+        raise CommandError(label("filter_empty", ctx.lang), EXIT_USAGE)
+    values = {"match": match}
+    if args.feed:
+        feed = subscribed(ctx.config, args.feed.strip())
+        if feed is None:
+            raise CommandError(label("remove_unknown", ctx.lang,
+                                     name=redact_url(clean(args.feed))), EXIT_USAGE)
+        values["feed"] = feed.url
+    if args.category:
+        if args.category not in ctx.config.categories:
+            raise CommandError(f"unknown category {args.category!r}; categories: "
+                               + ", ".join(ctx.config.categories), EXIT_USAGE)
+        values["category"] = args.category
+    rule = Filter(match, values.get("feed"), values.get("category"))
+    try:
+        if args.remove:
+            if not remove_entries(ctx.config, "filters", values):
+                raise CommandError(label("filter_unknown", ctx.lang, match=match))
+            print(label("filter_removed", ctx.lang, match=match, path=ctx.config.path))
+            return EXIT_OK
+        if rule in ctx.config.filters:
+            raise CommandError(label("filter_duplicate", ctx.lang, match=match))
+        add_entry(ctx.config, "filters", values)
+    except ConfigWriteError as exc:
+        raise CommandError(str(exc)) from None
+    store = ctx.open_store()
+    try:
+        store.set_filters([rule])
+        hidden = store.filter_matches()[0]
+    finally:
+        store.close()
+    print(label("filter_added", ctx.lang, match=match, path=ctx.config.path, count=hidden))
+    return EXIT_OK
+
+
 ADD = Command("add", "subscribe to a feed (or the feed a web page links to)", cmd_add,
               add_arguments, creates_config=True)
 REMOVE = Command("remove", "unsubscribe from a feed, by URL or title", cmd_remove,
                  remove_arguments, creates_config=True)
+FILTER = Command("filter", "hide the articles matching TEXT everywhere ([[filters]])",
+                 cmd_filter, filter_arguments, creates_config=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from tui_news.commands.context import EXIT_OK, Command, CommandError, Context
 from tui_news.commands.output import dump_json
@@ -25,6 +26,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     try:
         store.sync_feeds(ctx.config.feeds)
         states = {s.url: s for s in store.feeds()}
+        filter_counts = store.filter_matches()
     finally:
         store.close()
     tz = ctx.config.tz
@@ -51,6 +53,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
         )
     if args.json:
         dump_json(rows, sys.stdout)
+        report_filters(ctx, filter_counts, sys.stderr, only_unused=True)
         return EXIT_OK
     lang = ctx.lang
     for row in rows:
@@ -67,6 +70,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
             parts.append(label("feed_from_server", lang))
         print(f"{row['category']:<34} {redact_url(str(row['url']))}\n{'':<34} "
               + " · ".join(parts))
+    report_filters(ctx, filter_counts, sys.stdout)
     return EXIT_OK
 
 
@@ -78,6 +82,23 @@ def _feed_status(status: str | None, error: str | None, lang: str) -> str:
     key = "feed_" + status.replace("-", "_")
     text = label(key, lang)
     return clean(status) if text == key else text
+
+
+def report_filters(ctx: Context, counts: list[int], out: TextIO, *,
+                   only_unused: bool = False) -> None:
+    """Each [[filters]] entry with how many articles it hides; unused ones said as such."""
+    if counts and not only_unused:
+        print(label("filters_heading", ctx.lang), file=out)
+    for rule, count in zip(ctx.config.filters, counts, strict=True):
+        if only_unused and count:
+            continue
+        where = f" ({rule.category})" if rule.category else ""
+        if rule.feed:
+            where += f" ({redact_url(rule.feed)})"
+        what = (label("filter_hides", ctx.lang, count=count) if count
+                else label("filter_unused", ctx.lang))
+        line = f"{rule.match!r}{where}: {what}"
+        print(f"tui-news: {line}" if only_unused else f"  {line}", file=out)
 
 
 def import_arguments(p: argparse.ArgumentParser) -> None:

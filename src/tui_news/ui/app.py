@@ -64,6 +64,7 @@ class TuiNewsApp(App[None]):
         # The UI thread only reads (a read never waits for the write lock in WAL); a search may
         # index what waits for it, and gives up at once when another process holds the lock.
         self.store.busy_timeout = 0.25
+        self.store.set_filters(self.config.filters)
         loop = asyncio.get_running_loop()
 
         def changed(status: MarkStatus) -> None:  # on the queue's thread: never block it
