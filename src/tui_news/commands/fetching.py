@@ -61,6 +61,12 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         # (~0.1 ms an article), so the first search after a cron refresh has nothing to do.
         on_done=lambda summary: _report(bar, summary),
     )
+    # After the summary: the hook may take its time.
+    from tui_news.hooks import run_new_articles_hook
+
+    hook_error = run_new_articles_hook(ctx.config, summary, ctx.lang)
+    if hook_error:
+        print(f"tui-news: {hook_error}", file=sys.stderr)
     total = len(summary.results)
     synced = summary.sync
     failed = all(r.status == "error" for r in summary.results)

@@ -156,6 +156,17 @@ class MainWorkersMixin:
         keep = self.articles.current_id
         self.load_view(keep=keep)
         self.reload_weather()
+        if self.config.new_articles_hook and summary.new:
+            self.run_new_articles_hook(summary)
+
+    @work(thread=True, group="hooks", exit_on_error=False, name="run_new_articles_hook")
+    def run_new_articles_hook(self, summary: RefreshSummary) -> None:
+        """[hooks] new_articles, off the UI thread; its failure is a notification."""
+        from tui_news.hooks import run_new_articles_hook
+
+        error = run_new_articles_hook(self.config, summary, self.lang)
+        if error:
+            self.app.call_from_thread(self.app.notify, error, severity="warning", markup=False)
 
     def _set_network_state(self, message: str = "") -> None:
         marks = self.marks.status
