@@ -88,9 +88,9 @@ def test_a_hook_that_hangs_is_stopped(hooked) -> None:
     assert len(recorded()) == 1
 
 
-def test_a_missing_program_is_one_line(tmp_path: Path, site: Site, cli: Cli) -> None:
+def test_a_missing_program_is_one_line(site: Site, cli: Cli) -> None:
     url = site.add_file("/rss/thoi-su.rss", "feeds/cli_thoi_su.xml")
-    missing = str(tmp_path / "no-such-program")
+    missing = "tui-news-test-no-such-program"  # looked up on PATH, found nowhere
     cli.write_config([(url, "Thời sự")], weather_url=site.url("/v1/forecast"),
                      extra=f'\n[hooks]\nnew_articles = ["{missing}", "{{count}}"]\n')
     run = cli("--lang", "en", "refresh")

@@ -40,6 +40,10 @@ ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
     ("y", "copy_link", "copy_link", False),
     ("R", "refresh_all", "refresh_all", False),
     ("escape", "back", "back", False),
+    ("l", "links", "links", False),
+    ("ctrl+s", "save_search", "save_search", False),
+    ("right", "expand", "expand", False),
+    ("left", "collapse", "collapse", False),
 )
 # 1…9 jump to the Nth sidebar entry: nine ids, so each can be remapped on its own.
 SIDEBAR: tuple[tuple[str, str, str, bool], ...] = tuple(

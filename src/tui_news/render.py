@@ -46,6 +46,20 @@ def article_document(article: Article, full: FullText | None = None, *, lang: st
     return parts
 
 
+def article_links(article: Article, full: FullText | None = None) -> list[tuple[str, str]]:
+    """The links of the `l` list: the article's own link, then the full text's links numbered
+    as the pane numbers them (`[1]`, `[2]` …). Only http(s) links, each once."""
+    from tui_news.links import is_web_url
+
+    links: list[tuple[str, str]] = []
+    if article.link and is_web_url(article.link):
+        links.append(("↗", article.link))
+    for number, link in enumerate(full.links if full else (), 1):
+        if is_web_url(link):
+            links.append((f"[{number}]", link))
+    return links
+
+
 def plain_text(parts: list[Part]) -> str:
     """The layout of PRODUCT.md's `show`: header lines, a blank line, then blocks apart."""
     head = [p.text for p in parts if p.kind in ("title", "meta", "link")]

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 # The reader's actions offered in the palette, in this order (labels are the keys' own).
 ACTIONS = ("refresh", "refresh_all", "search", "unread_only", "star", "toggle_read",
-           "mark_all_read", "undo", "open_link", "copy_link", "full_text", "help")
+           "mark_all_read", "undo", "open_link", "copy_link", "links", "full_text",
+           "save_search", "help")
 
 
 def command_palette(lang: str) -> CommandPalette:
@@ -55,6 +56,8 @@ class ReaderCommands(Provider):
         for binding_id in ACTIONS:
             commands.append((label(f"key_{binding_id}", lang),
                              getattr(main, f"action_{binding_id}")))
+        commands.append((label("cmd_add_feed", lang), main.action_add_feed))
+        commands.append((label("cmd_sources", lang), main.action_toggle_sources))
         app: App[object] = self.app
         commands.append((label("cmd_theme", lang), app.action_change_theme))
         commands.append((label("key_quit", lang), main.action_quit))

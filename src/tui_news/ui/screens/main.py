@@ -35,6 +35,7 @@ from tui_news.ui.browser import browser_available
 from tui_news.ui.display import safe_line, shorten, store_reason
 from tui_news.ui.keys import reader_bindings
 from tui_news.ui.main_moves import MainMovesMixin
+from tui_news.ui.main_sources import MainSourcesMixin
 from tui_news.ui.main_workers import MainWorkersMixin
 from tui_news.ui.screens.confirm import ConfirmBar
 from tui_news.ui.widgets.article_list import ArticleList
@@ -55,7 +56,7 @@ NARROW_WIDTH = 100  # below this the article pane covers the list instead of sit
 FIRST_PAGE = 100  # articles listed for the first paint (more than any screen shows)
 
 
-class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
+class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None]):
     """The three-pane reader."""
 
     FIRST_PAINT_FALLBACK_S = 1.0  # the work behind the first paint, should no frame be seen
@@ -86,6 +87,7 @@ class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
         self._refreshing = False
         self._network_down = False
         self._painted = False  # set once this screen's first frame has gone to the driver
+        self._expanded: set[str] = set()  # categories whose feeds the sidebar shows
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -123,6 +125,8 @@ class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
         self.article_view.border_title = label("article", self.lang)
         self.query_one("#search", Input).display = False
         self.status.set_progress(None)
+        if self.config.searches:
+            self.categories.set_entries(self.sidebar_entries(), 0)
         self.reload_counts()
         self.load_view(first_screen=True)
         self.update_key_bar()
@@ -194,6 +198,7 @@ class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
     def watch_entry(self, entry: int) -> None:
         self.categories.show_cursor(entry)
         self.load_view()
+        self.entry_chosen(self.view_entry)
 
     def watch_unread_only(self) -> None:
         self.load_view(keep=self.articles.current_id)
@@ -205,8 +210,9 @@ class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
         query = self.view_entry.query
         if self.unread_only:
             query = replace(query, unread_only=True)
-        if self.search_text:
-            query = replace(query, search=self.search_text)
+        if self.search_text:  # within a saved search: both
+            query = replace(query, search=" ".join(filter(None, (query.search,
+                                                                 self.search_text))))
         return query
 
     def load_view(self, keep: int | None = None, *, first_screen: bool = False) -> None:
@@ -258,8 +264,7 @@ class MainScreen(MainMovesMixin, MainWorkersMixin, Screen[None]):
 
     def reload_counts(self) -> None:
         try:
-            # A sync may have brought new server groups: the sidebar takes them on.
-            self.categories.set_counts(self.store.counts(self.sidebar_categories()))
+            self.load_counts()
         except StoreError as exc:
             self.store_failed(exc)
 

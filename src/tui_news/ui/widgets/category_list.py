@@ -1,8 +1,9 @@
-"""CategoryList: the sidebar (Tất cả, Chưa đọc, Đã lưu, then the configured categories)."""
+"""CategoryList: the sidebar (Tất cả, Chưa đọc, Đã lưu, the configured categories, each with its
+feeds when expanded, then the saved searches)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -24,10 +25,33 @@ class Entry:
     name: str
     query: ArticleQuery
     count: int = 0
+    kind: str = "view"  # view (all, unread, saved), category, feed, search
+    error: str | None = None  # a feed's last refresh failed: why
+    expanded: bool = False  # a category showing its feeds
 
     @property
     def category(self) -> str | None:
         return self.query.category
+
+    def counted(self, counts: Counts) -> int:
+        """This entry's number in `counts`: unread, except "all" (every article) and "saved"."""
+        query = self.query
+        if self.kind == "category":
+            return counts.by_category.get(self.name, 0)
+        if self.kind == "feed":
+            return counts.by_feed.get(query.feed or "", 0)
+        if self.kind == "search":
+            return counts.by_search.get(query.search or "", 0)
+        if query.starred_only:
+            return counts.starred
+        return counts.unread if query.unread_only else counts.total
+
+
+def view_entries(names: tuple[str, str, str]) -> list[Entry]:
+    """The three views every sidebar starts with."""
+    all_, unread, starred = names
+    return [Entry(all_, ArticleQuery()), Entry(unread, ArticleQuery(unread_only=True)),
+            Entry(starred, ArticleQuery(starred_only=True))]
 
 
 class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -35,7 +59,8 @@ class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
     in a column as wide as the largest count. Scrolls with its cursor when the entries outnumber
     the lines (14 categories at 80x24)."""
 
-    COMPONENT_CLASSES = {"category-list--cursor", "category-list--count"}
+    COMPONENT_CLASSES = {"category-list--cursor", "category-list--count",
+                         "category-list--error"}
 
     class Changed(Message):
         """The sidebar cursor moved to another entry (a click)."""
@@ -57,15 +82,25 @@ class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
         self, names: tuple[str, str, str], categories: tuple[str, ...], *, id: str | None = None
     ) -> None:
         super().__init__(id=id)
-        all_, unread, starred = names
         self.entries: list[Entry] = [
-            Entry(all_, ArticleQuery()),
-            Entry(unread, ArticleQuery(unread_only=True)),
-            Entry(starred, ArticleQuery(starred_only=True)),
-            *(Entry(c, ArticleQuery(category=c)) for c in categories),
+            *view_entries(names),
+            *(Entry(c, ArticleQuery(category=c), kind="category") for c in categories),
         ]
         self.cursor = 0
         self.virtual_size = Size(0, len(self.entries))
+
+    def set_entries(self, entries: list[Entry], cursor: int) -> None:
+        """Another set of entries (feeds shown or hidden, a search saved); counts kept."""
+        old = {(e.kind, e.query): e.count for e in self.entries}
+        self.entries = [replace(e, count=old.get((e.kind, e.query), e.count)) for e in entries]
+        self.cursor = max(0, min(cursor, len(self.entries) - 1))
+        self.virtual_size = Size(0, len(self.entries))
+        self.refresh()
+        self.scroll_to_entry(self.cursor)
+
+    @property
+    def shows_feeds(self) -> bool:
+        return any(e.kind == "feed" for e in self.entries)
 
     @property
     def current(self) -> Entry:
@@ -73,22 +108,16 @@ class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_counts(self, counts: Counts) -> None:
         """Counts as in PRODUCT.md: all articles, unread, saved, then unread per category."""
-        updated = []
-        for index, entry in enumerate(self.entries):
-            if index == 0:
-                count = counts.total
-            elif index == 1:
-                count = counts.unread
-            elif index == 2:
-                count = counts.starred
-            else:
-                count = counts.by_category.get(entry.name, 0)
-            updated.append(Entry(entry.name, entry.query, count))
-        # Categories new since the list was made (a sync brought the server's groups) follow.
-        shown = {entry.name for entry in updated[3:]}
-        updated += [Entry(name, ArticleQuery(category=name), count)
-                    for name, count in counts.by_category.items() if name not in shown]
-        self.entries = updated
+        self.entries = [replace(entry, count=entry.counted(counts)) for entry in self.entries]
+        # Categories new since the list was made (a sync brought the server's groups) follow
+        # the others, before the saved searches.
+        shown = {entry.name for entry in self.entries if entry.kind == "category"}
+        new = [Entry(name, ArticleQuery(category=name), count, kind="category")
+               for name, count in counts.by_category.items() if name not in shown]
+        if new:
+            at = next((i for i, e in enumerate(self.entries) if e.kind == "search"),
+                      len(self.entries))
+            self.entries[at:at] = new
         self.virtual_size = Size(0, len(self.entries))
         self.refresh()
 
@@ -168,9 +197,16 @@ class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
         count = str(entry.count) if entry.count else ""
         room = max(width - 2 - (digits + 1 if digits else 0), 1)  # a space either side
         # rich Text, never markup: category names come from the user's config.
-        name = Text(_fit(safe_line(entry.name), room), end="", no_wrap=True)
-        name.truncate(room, pad=True)
+        prefix = _PREFIX.get(entry.kind, "")
+        if entry.kind == "feed" and entry.error:
+            prefix = "  ! "
+        room_name = max(room - cell_len(prefix), 1)
+        name = Text(_fit(safe_line(entry.name), room_name), end="", no_wrap=True)
+        name.truncate(room_name, pad=True)
         line = Text(" ", end="")
+        if prefix:
+            line.append(prefix, self.get_component_rich_style(
+                "category-list--error" if entry.error else "category-list--count"))
         line.append_text(name)
         if digits:
             line.append(" ")
@@ -180,6 +216,10 @@ class CategoryList(ScrollView, can_focus=True, inherit_bindings=False):
         if index == self.cursor:
             line.stylize(self.get_component_rich_style("category-list--cursor"))
         return line
+
+
+# Feeds sit under their category; a saved search is marked as one.
+_PREFIX = {"feed": "  · ", "search": "» "}
 
 
 def _fit(name: str, width: int) -> str:
