@@ -149,3 +149,18 @@ def test_a_broken_filter_is_a_config_error(cli: Cli, table: str, line: int,
     assert run.status == 2 and run.err.count("\n") == 1
     assert f"{cli.config}:{line}: {message}" in run.err, run.err
     assert cli.config.read_bytes() == before
+
+
+def test_articles_by_saved_search_name_and_by_feed(news) -> None:
+    _, cli, urls = news
+    cli.config.write_text(cli.config.read_text(encoding="utf-8")
+                          + '\n[[searches]]\nname = "Bão lũ"\nquery = "bao lu"\n',
+                          encoding="utf-8")
+    assert titles(cli, "--search-name", "Bão lũ") == {"Bão lũ miền Trung"}
+    assert titles(cli, "--search-name", "Bão lũ", "--search", "mien trung") == {
+        "Bão lũ miền Trung"}
+    unknown = cli("articles", "--search-name", "Không có")
+    assert unknown.status == 2 and "unknown saved search 'Không có'; saved searches: Bão lũ" \
+        in unknown.err
+    assert titles(cli, "--feed", urls["money"]) == {t for _, t, _ in MONEY}
+    assert cli("articles", "--feed", "https://nowhere.example/rss").status == 2

@@ -4,6 +4,8 @@ under Pilot on a real cache (and a real local server for adding a feed)."""
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
@@ -30,7 +32,7 @@ def main(app) -> MainScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
-async def until(pilot, condition: Callable[[], bool], timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot, condition: Callable[[], bool], timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -226,8 +228,13 @@ async def test_add_a_feed_from_the_reader(tmp_path: Path, site: Site) -> None:
     home = site.add("/lang/", b'<html><head><link rel="alternate" type="application/rss+xml" '
                     b'href="rss.xml"></head><body>Lang</body></html>', "text/html")
     path = tmp_path / "config.toml"
+    calls = tmp_path / "hook-calls.txt"
+    hook = [sys.executable, "-c", "import sys; open(sys.argv[1], 'a').write(sys.argv[2])",
+            str(calls), "{count} bài mới: {categories}"]
     path.write_text("# mine\n[general]\nrefresh_on_start = false\n\n[network]\ntimeout = 5\n\n"
                     f'[weather]\nurl = "{site.url("/v1/forecast")}"\n\n'
+                    f'[hooks]\nnew_articles = {json.dumps(hook)}\n\n'
+                    '[[searches]]\nname = "Làng"\nquery = "lang"\n\n'
                     f'[[feeds]]\nurl = "{FEEDS[0].url}"\ncategory = "Thời sự"\n',
                     encoding="utf-8")
     app = TuiNewsApp(load_config(path), tmp_path / "cache.sqlite", offline=False, lang="vi",
@@ -253,6 +260,10 @@ async def test_add_a_feed_from_the_reader(tmp_path: Path, site: Site) -> None:
         shown = screen.store.articles(screen.articles.ids)
         assert [a.title for a in shown] == ["Tin một của làng"]
         assert screen.view_entry.name == "Báo Làng Tôi"
+        # the saved search's count follows the refresh; the hook ran once, in the background
+        assert next(e for e in screen.categories.entries if e.kind == "search").count == 1
+        await until(pilot, calls.exists)
+        assert calls.read_text(encoding="utf-8") == "1 bài mới: Làng"
         # the same URL again is refused, nothing written
         before = path.read_bytes()
         screen.action_add_feed()
