@@ -164,3 +164,37 @@ def test_articles_by_saved_search_name_and_by_feed(news) -> None:
         in unknown.err
     assert titles(cli, "--feed", urls["money"]) == {t for _, t, _ in MONEY}
     assert cli("articles", "--feed", "https://nowhere.example/rss").status == 2
+
+
+def test_an_article_waiting_for_the_search_index_is_hidden_once_indexed(tmp_path) -> None:
+    """Filters match through the search index: while another process holds the write lock,
+    new articles cannot be indexed; they are hidden as soon as they are, not later."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from tui_news.models import FeedConfig, ParsedEntry
+
+    db = tmp_path / "cache.sqlite"
+    writer = Store.open(db)
+    writer.sync_feeds([FeedConfig("https://bao.example/rss", "Thời sự")])
+    reader = Store.open(db, busy_timeout=0.05)
+    reader.set_filters([Filter('"quảng cáo"')])
+    try:
+        assert reader.count(ArticleQuery()) == 0
+        writer.ingest("https://bao.example/rss", [
+            ParsedEntry(key=f"k{n}", title=t, link=None, summary="", published=datetime.now(UTC))
+            for n, t in enumerate(["Quảng cáo nhà đất", "Tin thời sự"])])
+        assert writer.pending_search()
+        lock = sqlite3.connect(db, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        try:
+            assert reader.count(ArticleQuery()) == 2  # not indexed yet: nothing can match
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        assert reader.count(ArticleQuery()) == 1
+        assert [a.title for a in reader.page(ArticleQuery(filtered=True), 0, 10)] == [
+            "Quảng cáo nhà đất"]
+    finally:
+        reader.close()
+        writer.close()

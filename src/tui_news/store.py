@@ -354,7 +354,9 @@ class Store(CacheFile):
             return
         self._searchable()
         fill_hidden(self._conn, self._filters)
-        self._hidden_upto = newest
+        # Articles not yet in the search index (another process holds the lock) cannot match:
+        # the set is computed again on the next look, until they are indexed.
+        self._hidden_upto = None if self.pending_search() else newest
 
     @guarded
     def filter_matches(self) -> list[int]:
