@@ -153,7 +153,7 @@ async def test_sources_view_lists_feeds_with_counts_and_failures(tmp_path: Path)
         await pilot.press("j")
         assert list(screen.articles.ids) == expected_ids(db, ArticleQuery(feed=FEEDS[1].url))
         state = str(screen.query_one("#state").render())
-        assert "Tuổi Trẻ: the last refresh failed: HTTP 404 Not Found" in state
+        assert "Tuổi Trẻ failed: HTTP 404 Not Found" in state
         # left hides the feeds again, the cursor back on the category
         await pilot.press("left")
         assert names(screen)[3:5] == ["Thời sự", "Thế giới"]
