@@ -168,8 +168,12 @@ def looks_like_html(text: str) -> bool:
     return all(e in entitydefs for e in _ENTITY_NAME.findall(text))
 
 
+_HTML_DETAIL = {"type": "text/html"}  # shared by every entry: readers only look
+_PLAIN_DETAIL = {"type": "text/plain"}
+
+
 def _typed(text: str) -> dict[str, Any]:
-    return {"type": "text/html" if looks_like_html(text) else "text/plain"}
+    return _HTML_DETAIL if looks_like_html(text) else _PLAIN_DETAIL
 
 
 def _simple_channel(root: Any) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
@@ -211,6 +215,7 @@ def _simple_item(item: Any) -> dict[str, Any] | None:
     entry: dict[str, Any] = {}
     seen: set[str] = set()
     permalink: str | None = None
+    enclosures: list[Any] = []
     for child in item:
         if not isinstance(child.tag, str):
             continue
@@ -220,10 +225,8 @@ def _simple_item(item: Any) -> dict[str, Any] | None:
         if tag in _ITEM_OTHER:
             if len(child):
                 return None
-            if tag == "enclosure" and "enclosures" not in entry:
-                href = next((v for k, v in child.attrib.items() if k.lower() == "url"), None)
-                if href:
-                    entry["enclosures"] = [{"href": href}]
+            if tag == "enclosure":
+                enclosures.append(child)
             continue
         if tag not in _ITEM_TEXT or tag in seen:
             return None
@@ -253,4 +256,12 @@ def _simple_item(item: Any) -> dict[str, Any] | None:
             entry["title_detail"] = _typed(entry["title"])
     if "link" not in entry and permalink is not None:
         entry["link"] = permalink  # feedparser: a permalink guid is the link when none is given
+    if enclosures and not entry.get("id"):
+        # Only an item without a guid is keyed on what it carries (feeds._content_key): the
+        # others' enclosures are never read, so they are not copied out of the tree.
+        for enclosure in enclosures:
+            href = next((v for k, v in enclosure.attrib.items() if k.lower() == "url"), None)
+            if href:
+                entry["enclosures"] = [{"href": href}]
+                break
     return entry
