@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from sync_helpers import Coldsweat, session_server
 from werkzeug import Request, Response
 
 from tui_news import paths
@@ -156,3 +157,14 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
          "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True, timeout=60)
     return cert, key
+
+
+# The sync tests' real Fever server: one per test process, an account per test.
+@pytest.fixture(scope="session")
+def coldsweat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coldsweat]:
+    yield from session_server(tmp_path_factory.mktemp("coldsweat"))
+
+
+@pytest.fixture
+def account(coldsweat: Coldsweat) -> str:
+    return coldsweat.new_account()

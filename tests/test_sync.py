@@ -8,26 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import Cli, Site
-from sync_helpers import TOTAL_ITEMS, Coldsweat, session_server, sync_config
+from sync_helpers import TOTAL_ITEMS, Coldsweat, sync_config
 
 from tui_news.config import load_config
 from tui_news.ui.app import TuiNewsApp
 from tui_news.ui.screens.main import MainScreen
-
-
-@pytest.fixture(scope="session")
-def coldsweat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coldsweat]:
-    yield from session_server(tmp_path_factory.mktemp("coldsweat"))
-
-
-@pytest.fixture
-def account(coldsweat: Coldsweat) -> str:
-    return coldsweat.new_account()
 
 
 @pytest.fixture

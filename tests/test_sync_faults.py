@@ -23,22 +23,11 @@ from sync_helpers import (
     Coldsweat,
     FeverProxy,
     api_key,
-    session_server,
     sync_config,
     wait_for,
 )
 
 DB = "cache.sqlite3"
-
-
-@pytest.fixture(scope="session")
-def coldsweat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coldsweat]:
-    yield from session_server(tmp_path_factory.mktemp("coldsweat"))
-
-
-@pytest.fixture
-def account(coldsweat: Coldsweat) -> str:
-    return coldsweat.new_account()
 
 
 @pytest.fixture

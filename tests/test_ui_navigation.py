@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input
-from ui_fixtures import make_app, settle
+from ui_fixtures import make_app, said, settle
 
 from tui_news.models import ArticleQuery
 from tui_news.ui.screens.confirm import ConfirmBar
@@ -20,19 +20,6 @@ SIZE = (80, 24)
 def main(app) -> MainScreen:  # type: ignore[no-untyped-def]
     assert isinstance(app.screen, MainScreen)
     return app.screen
-
-
-def said(app) -> list[str]:  # type: ignore[no-untyped-def]
-    """Record what the reader tells the user (the notification still shows)."""
-    messages: list[str] = []
-    notify = app.notify
-
-    def spy(message: str, **kwargs: object) -> None:
-        messages.append(message)
-        notify(message, **kwargs)
-
-    app.notify = spy
-    return messages
 
 
 @pytest.mark.parametrize("first,last", [("g", "G"), ("home", "end")])

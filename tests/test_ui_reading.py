@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from ui_fixtures import make_app, settle
+from ui_fixtures import make_app, said, settle
 
 from tui_news.ui.browser import browser_available
 from tui_news.ui.screens.main import MainScreen
@@ -22,18 +22,6 @@ def main(app) -> MainScreen:  # type: ignore[no-untyped-def]
 
 def header_state(screen: MainScreen) -> str:
     return str(screen.article_view.query_one(".part-state", Static).render())
-
-
-def said(app) -> list[str]:  # type: ignore[no-untyped-def]
-    messages: list[str] = []
-    notify = app.notify
-
-    def spy(message: str, **kwargs: object) -> None:
-        messages.append(message)
-        notify(message, **kwargs)
-
-    app.notify = spy
-    return messages
 
 
 @pytest.mark.parametrize("lang,unread,read,saved", [

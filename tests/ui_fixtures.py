@@ -186,3 +186,16 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait until the reader's mark queue has written every mark and the screen has heard."""
     assert pilot.app.marks.flush(10)
     await pilot.pause()
+
+
+def said(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Record what the reader tells the user (the notification still shows)."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def spy(message: str, **kwargs: object) -> None:
+        messages.append(message)
+        notify(message, **kwargs)
+
+    app.notify = spy
+    return messages
