@@ -11,7 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -191,31 +191,36 @@ def _sync_process(config: Path, data: Path) -> subprocess.Popen[bytes]:
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
-def test_kill_9_in_the_middle_of_paging_then_the_next_sync_completes(
-        tmp_path: Path, proxy: FeverProxy, httpserver: HTTPServer, account: str) -> None:
-    url = httpserver.url_for("/fever/")
-    config = sync_config(tmp_path / "config.toml", url, account)
-    cli = Cli(config, tmp_path / "a")
-    proxy.delay = ("items", 2.0)  # every page waits: the first is stored before the second
-    proc = _sync_process(config, cli.data_dir)
+def _kill_9_when(proc: subprocess.Popen[bytes], condition: Callable[[], bool]) -> None:
+    """kill -9 the sync once `condition` holds (never leaving the process behind)."""
     try:
-        def first_page_stored() -> bool:
-            try:
-                conn = sqlite3.connect(cli.data_dir / DB, timeout=0.1)
-                try:
-                    return bool(conn.execute("SELECT count(*) FROM sync_items").fetchone()[0])
-                finally:
-                    conn.close()
-            except sqlite3.Error:
-                return False
-
-        wait_for(first_page_stored, 60)
+        wait_for(condition, 60)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_kill_9_in_the_middle_of_paging_then_the_next_sync_completes(
+        tmp_path: Path, proxy: FeverProxy, httpserver: HTTPServer, account: str) -> None:
+    url = httpserver.url_for("/fever/")
+    config = sync_config(tmp_path / "config.toml", url, account)
+    cli = Cli(config, tmp_path / "a")
+    proxy.delay = ("items", 2.0)  # every page waits: the first is stored before the second
+
+    def first_page_stored() -> bool:
+        try:
+            conn = sqlite3.connect(cli.data_dir / DB, timeout=0.1)
+            try:
+                return bool(conn.execute("SELECT count(*) FROM sync_items").fetchone()[0])
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+
+    _kill_9_when(_sync_process(config, cli.data_dir), first_page_stored)
     assert_consistent(cli)
     stored = len(state(cli))
     assert 0 < stored < TOTAL_ITEMS
@@ -236,15 +241,7 @@ def test_kill_9_while_marks_are_sent_loses_none(
     assert a("mark", *ids_of(a, *titles), "--read").status == 0
     proxy.seen.clear()
     proxy.delay = ("mark", 0.7)
-    proc = _sync_process(config, a.data_dir)
-    try:
-        wait_for(lambda: proxy.seen.count("mark") >= 2, 60)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    _kill_9_when(_sync_process(config, a.data_dir), lambda: proxy.seen.count("mark") >= 2)
     assert_consistent(a, complete=True)
     assert 0 < pending(a) <= 6
     assert all(state(a)[t][0] for t in titles)  # still read here

@@ -8,8 +8,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from tui_news.config import MAX_URL_LENGTH, Config
-from tui_news.config_write import add_feeds
+from tui_news.config import MAX_URL_LENGTH
 from tui_news.links import is_web_url
 from tui_news.models import FeedConfig
 from tui_news.text import INVISIBLE, clean
@@ -91,11 +90,3 @@ def write_opml(feeds: Sequence[FeedConfig], title: str = "tui-news") -> str:
 def _text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-
-def add_feeds_to_config(config: Config, new: Sequence[FeedConfig]) -> int:
-    """Append `new` feeds (not already subscribed) to the config file; returns how many.
-
-    When the config had no feeds (the built-in catalogue was in use) the catalogue is written
-    first, so importing never makes the user's current subscriptions disappear.
-    """
-    return len(add_feeds(config, new).added)
