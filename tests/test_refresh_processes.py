@@ -157,3 +157,45 @@ def test_the_readers_refresh_child_dies_with_the_reader(cli: Cli) -> None:
             for pid in session_members(proc.pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+
+MAIN_SCRIPT = """
+import os, sys
+with open(sys.argv[1], "a", encoding="utf-8") as runs:  # every run of this file, by pid
+    runs.write(f"{os.getpid()}\\n")
+
+if __name__ == "__main__":
+    import asyncio
+    from pathlib import Path
+    from tui_news.feeds import FeedParserPool
+
+    async def main() -> int:
+        pool = FeedParserPool(max_workers=2)
+        pool.prepare()  # the forkserver boots now, in the background
+        try:
+            pool.start()
+            feed = await pool.parse(Path(sys.argv[2]).read_bytes(), "http://bao.example.vn/a.rss")
+            return len(feed.entries)
+        finally:
+            pool.shutdown()
+
+    print(asyncio.run(main()))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the forkserver start method is Linux's")
+def test_parser_workers_do_not_run_the_programs_main_script(tmp_path: Path) -> None:
+    """A console script (`tui-news`) imports every command on its first line; multiprocessing
+    runs the parent's main script again in each worker unless told not to (forkserver_init)."""
+    script = tmp_path / "console_script.py"
+    script.write_text(MAIN_SCRIPT, encoding="utf-8")
+    feed = tmp_path / "feed.rss"
+    feed.write_bytes(good_feed("w", 4))
+    runs = tmp_path / "runs.txt"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    proc = subprocess.Popen([sys.executable, str(script), str(runs), str(feed)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert out.strip() == "4"  # a worker parsed the feed
+    assert runs.read_text(encoding="utf-8").split() == [str(proc.pid)]  # the parent's run only

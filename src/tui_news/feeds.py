@@ -373,6 +373,23 @@ class FeedParserPool:
                 )
             return self._executor
 
+    def prepare(self) -> None:
+        """Launch multiprocessing's forkserver now, without waiting for it (a few ms).
+
+        It boots on another core while this process imports and sends its first requests; the
+        workers forked from it later (start()) then cost the event loop a fork, not the ~0.1 s
+        of a Python start-up. Call it from the main thread (the forkserver dies with the thread
+        that launched it, lifeline.py); a refresh does when some feed is sure to send a body.
+        """
+        context = _mp_context()
+        if context.get_start_method() != "forkserver" or (
+                threading.current_thread() is not threading.main_thread()):
+            return
+        from multiprocessing import forkserver
+
+        _start_resource_tracker()
+        forkserver.ensure_running()
+
     def start(self) -> None:
         """Start every worker now, each importing lxml, rather than one by one as parses queue
         up (once; later calls do nothing).

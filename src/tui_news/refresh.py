@@ -45,6 +45,8 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
     done = 0
     total = len(feeds)
     states = {state.url: state for state in store.feeds(active_only=False)}
+    if any(_sends_a_body(states.get(feed.url)) for feed in feeds):
+        pool.prepare()  # the parsers' forkserver boots while the first requests go out
 
     async def one(writer: StoreWriter, feed: FeedConfig) -> FeedResult:
         nonlocal done
@@ -66,6 +68,11 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
         raise
     writer.close()
     return tuple(results)
+
+
+def _sends_a_body(state: FeedState | None) -> bool:
+    """True when the feed's answer cannot be a 304: nothing to validate a copy against."""
+    return state is None or not (state.etag or state.last_modified)
 
 
 async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fetcher,
@@ -100,7 +107,7 @@ async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fe
                           last_modified=response.last_modified, body_hash=body_hash,
                           fetched_at=now)
         return FeedResult(feed.url, "unchanged")
-    pool.start()  # all workers at once, importing lxml while the other requests run
+    pool.start()  # all workers at once (forked), importing lxml while the other requests run
     try:
         # The header's charset counts: some servers name it only there (koi8-r, windows-1258).
         # Not under the deadline: what arrived in time is parsed (bounded by the body cap).
