@@ -1,12 +1,12 @@
 """Packaging ready for a package index: an SPDX licence and its file, classifiers, project URLs,
 absolute image links in the README (its page there), Textual a compatible range with the exact
-release of the snapshots in constraints.txt, and .ci/run (bash, handing over to .ci/ci.py) running the README's commands."""
+release of the snapshots in constraints.txt, and .ci/run (bash, handing over to .ci/ci.py)
+running the README's commands."""
 
 from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
