@@ -216,6 +216,8 @@ class Bench:
             f"{last['rss_paint_mib']:.0f} MiB, peak {last['hwm_mib']:.0f} MiB).")
 
     def store(self) -> None:
+        from tui_news.store import SEARCH_CANDIDATES
+
         r = store_figures.measure(self.big_db)
         self.rows["search"] = Row(f"search top 50 p95, {self.sizes.cached:,} articles", "ms",
                                   r["search_p95_ms"], None, "", "≤ 100 ms", 100.0,
@@ -225,11 +227,12 @@ class Bench:
                                   reference_text="6 ms (doc: covering index)")
         self.notes.append(
             f"Search: {r['search_queries']} queries (25 phrases with diacritics and the same "
-            f"without), Store.page(ArticleQuery(search=q), 0, 50); median "
+            "without), as the reader searches: Store.ids(ArticleQuery(search=q)), then the "
+            f"first 50 rows; median "
             f"{r['search_median_ms']:.1f} ms, slowest {r['search_slowest']}, "
             f"{r['search_zero_hits']} without hits; matches per query: median "
-            f"{r['search_matches_median']:,.0f}, most {r['search_matches_max']:,} (the cost grows "
-            "with the matches: every match is ranked). Text is Zipf-distributed over ~7,000 "
+            f"{r['search_matches_median']:,.0f}, most {r['search_matches_max']:,} (the newest "
+            f"{SEARCH_CANDIDATES:,} are ranked and listed). Text is Zipf-distributed over ~7,000 "
             "syllables (function words first, then the news words queried). Counts: "
             "Store.counts(12 categories), median of 30.")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_news import store as store_module
 from tui_news.models import ArticleQuery, Block, BlockKind, FeedConfig, FullText, ParsedEntry
 from tui_news.search import (
     _WORD,
@@ -139,6 +140,34 @@ def test_exact_accent_ranks_first(tmp_path: Path) -> None:
     # Unaccented queries rank by relevance, then newest.
     titles = [a.title for a in s.page(ArticleQuery(search="hoa giai"), 0, 10)]
     assert titles[:2] == ["Hoa giai", "Hoà giải"]
+    s.close()
+
+
+def test_a_search_ranks_and_lists_its_newest_matches_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past SEARCH_CANDIDATES matches, the newest stored are ranked and listed; the filters of
+    a view apply before the cap, so a category's older matches are still found."""
+    monkeypatch.setattr(store_module, "SEARCH_CANDIDATES", 4)
+    s = Store.open(tmp_path / "c.sqlite3")
+    s.sync_feeds([NEWS, BIZ])
+    # Stored oldest first: ids grow with n. The oldest two are in Kinh doanh only.
+    s.ingest(BIZ.url, [ParsedEntry(f"b{n}", f"Giá vàng {n}", None, "x", T0 + timedelta(hours=n))
+                       for n in range(2)])
+    s.ingest(NEWS.url, [ParsedEntry(f"n{n}", f"Giá vàng hôm nay {n}", None, "x",
+                                    T0 + timedelta(hours=n)) for n in range(2, 8)])
+    s.ingest(NEWS.url, [ParsedEntry("exact-old", "Giá vàng", None, "x", T0)])  # newest stored
+    query = ArticleQuery(search="gia vang")
+    listed = [a.title for a in s.page(query, 0, 100)]
+    assert len(listed) == 4 and s.count(query) == 4 and len(s.ids(query)) == 4
+    assert set(listed) == {"Giá vàng", "Giá vàng hôm nay 7", "Giá vàng hôm nay 6",
+                           "Giá vàng hôm nay 5"}
+    # Ranking still orders the candidates: the shortest title is the best bm25 hit.
+    assert listed[0] == "Giá vàng"
+    assert [a.title for a in s.page(ArticleQuery(search="gia vang", category="Kinh doanh"),
+                                    0, 100)] == ["Giá vàng 1", "Giá vàng 0"]
+    # mark_all_read of a search view marks what the view lists, no more.
+    assert s.mark_all_read(query) == 4
+    assert s.count(ArticleQuery(search="gia vang", unread_only=True)) == 4
     s.close()
 
 
