@@ -239,3 +239,26 @@ async def test_a_in_search_results_marks_only_the_results(tmp_path: Path) -> Non
         unread = set(screen.store.ids(ArticleQuery(unread_only=True)))
         assert not unread & set(results)
         assert len(unread) == 18 - len(results)
+
+
+async def test_results_past_the_cap_say_the_list_holds_the_newest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search lists the newest SEARCH_CANDIDATES matches: the list's title says so when
+    there were more, and says nothing when all are listed."""
+    from tui_news import store as store_module
+    from tui_news.ui.screens import main as main_module
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("slash", *"ha noi", "enter")
+        await settle(pilot)
+        every = len(screen.articles.ids)
+        assert every > 2
+        assert "mới nhất" not in str(screen.articles.border_title)
+        monkeypatch.setattr(store_module, "SEARCH_CANDIDATES", 2)
+        monkeypatch.setattr(main_module, "SEARCH_CANDIDATES", 2)
+        await pilot.press("escape", "slash", *"ha noi", "enter")
+        await settle(pilot)
+        assert len(screen.articles.ids) == 2
+        assert str(screen.articles.border_title).endswith("Kết quả: ha noi · 2 bài mới nhất")

@@ -30,7 +30,7 @@ from tui_news.config import Config
 from tui_news.i18n import label
 from tui_news.links import is_web_url
 from tui_news.models import Article, ArticleQuery, FullText
-from tui_news.store import StoreError
+from tui_news.store import SEARCH_CANDIDATES, StoreError
 from tui_news.ui.browser import browser_available
 from tui_news.ui.display import safe_line, shorten, store_reason
 from tui_news.ui.keys import reader_bindings
@@ -239,6 +239,9 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
             title.append(label("unread_only", self.lang))
         if self.search_text:
             title.append(label("search_results", self.lang, query=safe_line(self.search_text)))
+            if len(ids) >= SEARCH_CANDIDATES:  # more match: the list holds the newest only
+                count = f"{SEARCH_CANDIDATES:,}".replace(",", "." if self.lang == "vi" else ",")
+                title.append(label("search_newest", self.lang, count=count))
         # Content, not a str: a border title string is parsed as markup.
         self.articles.border_title = Content(" · ".join(title))
 
