@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 
+from tui_news import paths, store_file
 from tui_news.models import (
     ArticleQuery,
     Block,
@@ -118,6 +120,49 @@ def test_migration_from_v1_builds_the_search_index(path: Path) -> None:
     assert s.count(ArticleQuery(search="cay do")) == 1  # stored full text indexed too
     assert s.full_text(1) is not None
     s.close()
+
+
+def test_migration_to_v6_keeps_the_index_and_adds_prefixes(path: Path) -> None:
+    conn = _old_cache(path, 5)
+    conn.execute("INSERT INTO search (rowid, title, summary, body) "
+                 "VALUES (1, 'Bao vao Da Nang', 'Mua lon', 'Cay do o Can Tho')")
+    conn.execute("INSERT INTO search_exact (rowid, words) VALUES (1, 'bão vào đà nẵng mưa lớn')")
+    conn.close()
+    s = Store.open(path)
+    assert s._version() == SCHEMA_VERSION >= 6
+    sql = s._conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'search'").fetchone()[0]
+    assert "prefix = '3 4 5'" in sql
+    assert not s._conn.execute("SELECT 1 FROM sqlite_schema WHERE name LIKE 'search_v5%'"
+                               ).fetchall()
+    for query in ("Đà Nẵng", "nan", "cay do", "thơ", "mua lon"):  # title, body, prefixes
+        assert s.count(ArticleQuery(search=query)) == 1, query
+    assert s.count(ArticleQuery(search="thoi")) == 0
+    s.close()
+
+
+def test_a_long_upgrade_is_announced_before_it_runs(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big cache of an older schema: the command says it is upgrading (the index rebuild
+    takes a while), once; a current cache, a small one or no cache says nothing."""
+    monkeypatch.setattr(store_file, "LONG_UPGRADE_BYTES", 64 * 1024)
+    db = paths.database(cli.data_dir)
+    assert not Store.long_upgrade_due(db)  # no cache yet
+    conn = _old_cache(db, 5)
+    conn.executemany("INSERT INTO articles (key, title, summary, first_seen, sort_time) "
+                     "VALUES (?, ?, 'Mưa lớn', 1, 1)",
+                     [(f"k{n}", f"Bão số {n} vào Đà Nẵng " * 20) for n in range(400)])
+    conn.close()
+    assert db.stat().st_size >= 64 * 1024 and Store.long_upgrade_due(db)
+    first = cli("articles", "--lang", "en")
+    assert first.status == 0, first.err
+    assert first.err.startswith(f"tui-news: Upgrading the cache {db} (once; this may take")
+    assert not Store.long_upgrade_due(db)
+    again = cli("articles")
+    assert again.status == 0 and "cache" not in again.err and "bộ nhớ đệm" not in again.err
+    monkeypatch.setattr(store_file, "LONG_UPGRADE_BYTES", 64 * 1024 * 1024)
+    small = _old_cache(db.parent / "small" / "cache.sqlite3", 5)
+    small.close()
+    assert not Store.long_upgrade_due(db.parent / "small" / "cache.sqlite3")
 
 
 def test_migration_from_v3_leaves_nothing_waiting_for_the_index(path: Path) -> None:

@@ -4,6 +4,7 @@ reader, and turn every failure into one line on stderr and an exit status."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -22,7 +23,8 @@ from tui_news.commands.context import (
     err,
 )
 from tui_news.config import ConfigError, load_config
-from tui_news.store import StoreError
+from tui_news.i18n import label
+from tui_news.store import Store, StoreError
 from tui_news.text import clean
 
 
@@ -121,6 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         if command is None:
+            if Store.long_upgrade_due(context.db_path):
+                # Before the screen is taken: the reader would stay blank while it upgrades.
+                err(label("cache_upgrading", context.lang, path=context.db_path))
+                with contextlib.suppress(StoreError):  # the reader reports it on its screen
+                    Store.open(context.db_path).close()
             from tui_news.ui.app import run_app  # Textual only when the reader opens
 
             return run_app(config, context.db_path, offline=context.offline, lang=context.lang)

@@ -23,6 +23,8 @@ __all__ = ["BatchLost", "CacheFile", "CacheMovedAside", "StoreError", "guarded"]
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 _C = TypeVar("_C", bound="CacheFile")
+# A cache file this big or bigger (about 10,000 articles) is said to be upgrading before it is.
+LONG_UPGRADE_BYTES = 32 * 1024 * 1024
 
 
 class StoreError(Exception):
@@ -88,6 +90,23 @@ class CacheFile:
         self._identity: tuple[int, int] | None = None  # the file opened (see gone())
 
     # --- opening -----------------------------------------------------------------------------
+    @staticmethod
+    def long_upgrade_due(path: Path) -> bool:
+        """True when opening `path` will migrate a cache big enough for it to take a while
+        (a schema step may rebuild the search index: ~15 s at 100,000 articles), so that the
+        caller can say so first. A peek that never writes; False when in doubt."""
+        try:
+            if Path(path).stat().st_size < LONG_UPGRADE_BYTES:
+                return False
+            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=0.5)
+            try:
+                return int(conn.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
+            finally:
+                conn.close()
+        except (OSError, sqlite3.Error, ValueError):
+            return False
+
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, busy_timeout: float = 5.0,
              full_check: bool = False) -> Self:

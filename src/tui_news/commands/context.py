@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui_news.config import Config
+from tui_news.i18n import label
 from tui_news.store import CacheMovedAside, Store, StoreError
 from tui_news.text import clean, fold
 
@@ -64,6 +65,8 @@ class Context:
 
     def open_store(self) -> Store:
         """The cache, with the config's filters hiding what they match."""
+        if Store.long_upgrade_due(self.db_path):
+            err(label("cache_upgrading", self.lang, path=self.db_path))
         try:
             store = Store.open(self.db_path)
         except CacheMovedAside as moved:
