@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 
 
 async def fetch_all(urls: list[str], concurrency: int, per_host: int) -> tuple[int, int]:
+    # As tui_news.fetch does: httpx's own command line (imported whenever click is installed)
+    # is no part of the requests.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     import httpx
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import errno
 import ssl
+import sys
 import time
 import urllib.request
 import zlib
@@ -23,10 +24,14 @@ from http import HTTPStatus
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+# httpx imports its own command line (click, rich.console, rich.progress, pygments: ~40 ms of a
+# quiet machine's CPU, most of `import httpx`) whenever click is installed. tui-news never runs
+# it: its import is skipped (httpx then defines `httpx.main` as a stub that says so).
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpx  # noqa: E402
 
-from tui_news.links import is_web_url, redact_url
-from tui_news.text import clean
+from tui_news.links import is_web_url, redact_url  # noqa: E402
+from tui_news.text import clean  # noqa: E402
 
 __all__ = ["DEFAULT_WARM_UP", "FetchError", "Fetcher", "Response"]
 

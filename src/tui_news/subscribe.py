@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from tui_news.config import MAX_URL_LENGTH, Config
-from tui_news.config_write import ConfigWriteError, FeedsChanged, add_feeds, remove_feed
 from tui_news.feeds import FeedError, parse_feed
 from tui_news.fetch import Fetcher, FetchError
 from tui_news.i18n import label
 from tui_news.links import is_web_url, redact_url
 from tui_news.models import FeedConfig
 from tui_news.text import clean, fold
+
+if TYPE_CHECKING:  # config_write (and tomlkit) only when the config is written: every
+    from tui_news.config_write import FeedsChanged  # command's start-up imports this module
 
 DEFAULT_CATEGORY = "Khác"
 # <link rel="alternate" type=…> values that name a feed we can read.
@@ -136,6 +139,8 @@ def check_url(config: Config, url: str, lang: str) -> Checked:
 
 def subscribe(config: Config, feed: FeedConfig, lang: str) -> FeedsChanged:
     """Write `feed` into the config (a duplicate is refused)."""
+    from tui_news.config_write import ConfigWriteError, add_feeds
+
     refuse_duplicate(config, feed.url, lang)
     try:
         return add_feeds(config, [feed])
@@ -164,6 +169,8 @@ def find_subscription(config: Config, key: str, titles: dict[str, str], lang: st
 
 
 def unsubscribe(config: Config, feed: FeedConfig) -> FeedsChanged:
+    from tui_news.config_write import ConfigWriteError, remove_feed
+
     try:
         return remove_feed(config, feed)
     except ConfigWriteError as exc:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import platform
-from importlib import metadata
 
 from tui_news import __version__
 from tui_news.commands.context import EXIT_OK, Command, Context
 
 
 def _version(distribution: str) -> str:
+    # Imported here: importlib.metadata (zipfile, csv, …) costs every command ~10 ms of start-up.
+    from importlib import metadata
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -28,6 +29,8 @@ def cmd_paths(ctx: Context, args: argparse.Namespace) -> int:
     cache = ctx.db_path
     cache_note = (f" ({cache.stat().st_size / 1e6:.1f} MB)" if cache.exists()
                   else " (not created yet)")
+    import platform
+
     print(f"version  tui-news {__version__}, Python {platform.python_version()}, "
           f"Textual {_version('textual')}")
     print(f"config   {config}{config_note}")
