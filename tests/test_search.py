@@ -143,6 +143,19 @@ def test_exact_accent_ranks_first(tmp_path: Path) -> None:
     s.close()
 
 
+def test_an_exact_hit_is_a_whole_word(tmp_path: Path) -> None:
+    """"hoà" finds "Hoàng Sa" (a prefix) but only "Hoà Bình" is an exact hit, though older."""
+    s = Store.open(tmp_path / "c.sqlite3")
+    s.sync_feeds([NEWS])
+    s.ingest(NEWS.url, [ParsedEntry("hb", "Thuỷ điện Hoà Bình", None, "x", T0),
+                        ParsedEntry("hs", "Quần đảo Hoàng Sa", None, "x", T0 + timedelta(hours=1))])
+    assert [a.title for a in s.page(ArticleQuery(search="hoà"), 0, 10)] == [
+        "Thuỷ điện Hoà Bình", "Quần đảo Hoàng Sa"]
+    assert [a.title for a in s.page(ArticleQuery(search="hoa"), 0, 10)] == [
+        "Quần đảo Hoàng Sa", "Thuỷ điện Hoà Bình"]  # nothing exact: newest first
+    s.close()
+
+
 def test_a_search_ranks_and_lists_its_newest_matches_only(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past SEARCH_CANDIDATES matches, the newest stored are ranked and listed; the filters of
@@ -155,14 +168,15 @@ def test_a_search_ranks_and_lists_its_newest_matches_only(
                        for n in range(2)])
     s.ingest(NEWS.url, [ParsedEntry(f"n{n}", f"Giá vàng hôm nay {n}", None, "x",
                                     T0 + timedelta(hours=n)) for n in range(2, 8)])
-    s.ingest(NEWS.url, [ParsedEntry("exact-old", "Giá vàng", None, "x", T0)])  # newest stored
+    # Stored last and the newest: the words only in its lead.
+    s.ingest(NEWS.url, [ParsedEntry("lead", "Thị trường", None, "Giá vàng tăng",
+                                    T0 + timedelta(hours=10))])
     query = ArticleQuery(search="gia vang")
     listed = [a.title for a in s.page(query, 0, 100)]
     assert len(listed) == 4 and s.count(query) == 4 and len(s.ids(query)) == 4
-    assert set(listed) == {"Giá vàng", "Giá vàng hôm nay 7", "Giá vàng hôm nay 6",
-                           "Giá vàng hôm nay 5"}
-    # Ranking still orders the candidates: the shortest title is the best bm25 hit.
-    assert listed[0] == "Giá vàng"
+    # Ranking still orders the candidates: title hits first, newest first.
+    assert listed == ["Giá vàng hôm nay 7", "Giá vàng hôm nay 6", "Giá vàng hôm nay 5",
+                      "Thị trường"]
     assert [a.title for a in s.page(ArticleQuery(search="gia vang", category="Kinh doanh"),
                                     0, 100)] == ["Giá vàng 1", "Giá vàng 0"]
     # mark_all_read of a search view marks what the view lists, no more.
