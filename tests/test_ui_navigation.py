@@ -261,4 +261,4 @@ async def test_results_past_the_cap_say_the_list_holds_the_newest(
         await pilot.press("escape", "slash", *"ha noi", "enter")
         await settle(pilot)
         assert len(screen.articles.ids) == 2
-        assert str(screen.articles.border_title).endswith("Kết quả: ha noi · 2 bài mới nhất")
+        assert str(screen.articles.border_title).endswith("Kết quả: ha noi · 2 mới nhất")

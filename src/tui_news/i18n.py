@@ -72,7 +72,7 @@ LABELS: dict[str, dict[str, str]] = {
         "store_other": "lỗi ghi tệp",
         "search_placeholder": "Tìm (không cần dấu: ha noi)…",
         "search_results": "Kết quả: {query}",
-        "search_newest": "{count} bài mới nhất",
+        "search_newest": "{count} mới nhất",
         "unread_only": "chỉ chưa đọc",
         "weather_age": "cập nhật {age}",
         "no_article": "Chọn một bài để đọc",
