@@ -122,12 +122,17 @@ def test_migration_from_v1_builds_the_search_index(path: Path) -> None:
     s.close()
 
 
-def test_migration_to_v6_keeps_the_index_and_adds_prefixes(path: Path) -> None:
-    conn = _old_cache(path, 5)
+def _indexed_old_cache(path: Path, version: int, body: str = "") -> None:
+    """_old_cache with its article in both search indexes, as versions 2 to 5 keep it."""
+    conn = _old_cache(path, version)
     conn.execute("INSERT INTO search (rowid, title, summary, body) "
-                 "VALUES (1, 'Bao vao Da Nang', 'Mua lon', 'Cay do o Can Tho')")
+                 "VALUES (1, 'Bao vao Da Nang', 'Mua lon', ?)", (body,))
     conn.execute("INSERT INTO search_exact (rowid, words) VALUES (1, 'bão vào đà nẵng mưa lớn')")
     conn.close()
+
+
+def test_migration_to_v6_keeps_the_index_and_adds_prefixes(path: Path) -> None:
+    _indexed_old_cache(path, 5, body="Cay do o Can Tho")
     s = Store.open(path)
     assert s._version() == SCHEMA_VERSION >= 6
     sql = s._conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'search'").fetchone()[0]
@@ -166,11 +171,7 @@ def test_a_long_upgrade_is_announced_before_it_runs(
 
 
 def test_migration_from_v3_leaves_nothing_waiting_for_the_index(path: Path) -> None:
-    conn = _old_cache(path, 3)
-    conn.execute("INSERT INTO search (rowid, title, summary, body) "
-                 "VALUES (1, 'Bao vao Da Nang', 'Mua lon', '')")
-    conn.execute("INSERT INTO search_exact (rowid, words) VALUES (1, 'bão vào đà nẵng mưa lớn')")
-    conn.close()
+    _indexed_old_cache(path, 3)
     s = Store.open(path)
     assert s._version() == SCHEMA_VERSION >= 4
     assert not s.pending_search()
