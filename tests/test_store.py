@@ -649,3 +649,9 @@ class _Broken:
     published = None
     author = None
     former_key = None
+
+
+def test_a_new_cache_gets_the_prefix_indexes(path: Path) -> None:
+    with Store.open(path) as s:
+        sql = s._conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'search'").fetchone()[0]
+        assert "prefix = '3 4 5'" in sql
