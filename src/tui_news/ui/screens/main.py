@@ -127,17 +127,17 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
         self.status.set_progress(None)
         if self.config.searches:
             self.categories.set_entries(self.sidebar_entries(), 0)
-        self.reload_counts()
         self.load_view(first_screen=True)
         self.update_key_bar()
         self._set_network_state()
         self.set_focus(self.articles)
         self._apply_width(self.size.width)
-        # Everything that imports httpx (weather, refresh) and every id of the view wait until
-        # the first frame is on screen; the timer is a fallback only. `call_after_refresh` is not
-        # enough: while this screen is being pushed its callbacks run before the first frame is
-        # drawn. The layout-refresh signal is published once a layout's frame went to the
-        # terminal (public API: no override of Textual's private compositor refresh).
+        # Everything that imports httpx (weather, refresh), the unread counts and every id of the
+        # view wait until the first frame is on screen; the timer is a fallback only.
+        # `call_after_refresh` is not enough: while this screen is being pushed its callbacks run
+        # before the first frame is drawn. The layout-refresh signal is published once a layout's
+        # frame went to the terminal (public API: no override of Textual's private compositor
+        # refresh).
         self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
         self.set_timer(self.FIRST_PAINT_FALLBACK_S, self._after_first_paint,
                        name="first-paint-fallback")
@@ -150,7 +150,10 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
         if self._painted:
             return
         self._painted = True
-        self.load_view(keep=self.articles.current_id)  # every id, now that the screen is up
+        # The counts (120 ms at 1,000,000 articles: they count every unread row) and every id
+        # of the view, now that the screen is up.
+        self.reload_counts()
+        self.load_view(keep=self.articles.current_id)
         self.reload_weather()
         if not self.offline:
             if self.config.refresh_on_start:
