@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_fixtures import SEED_CATEGORY, SEED_TITLE, make_app, seed_id, settle
+from ui_fixtures import (
+    SEED_CATEGORY,
+    SEED_TITLE,
+    make_app,
+    record_copied,
+    record_opened,
+    seed_id,
+    settle,
+)
 
 from tui_news.models import ArticleQuery
 from tui_news.store import Store
@@ -268,8 +276,7 @@ async def test_keys_remapped_from_config(tmp_path: Path) -> None:
 async def test_o_opens_only_web_links(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("BROWSER", "true")  # a browser can open (test_ui_reading: where none can)
     app = make_app(tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = record_opened(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
         await pilot.press("o")
@@ -286,8 +293,7 @@ async def test_o_opens_only_web_links(tmp_path: Path, monkeypatch) -> None:  # t
 
 async def test_y_copies_the_link(tmp_path: Path) -> None:
     app = make_app(tmp_path)
-    copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    copied = record_copied(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
         await pilot.press("y")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from ui_fixtures import make_app, said, settle
+from ui_fixtures import make_app, record_copied, record_opened, said, settle
 
 from tui_news.ui.browser import browser_available
 from tui_news.ui.screens.main import MainScreen
@@ -72,10 +72,7 @@ async def test_o_without_a_browser_says_so_and_y_copies(tmp_path: Path,
     for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
     app = make_app(tmp_path)
-    opened: list[str] = []
-    copied: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    opened, copied = record_opened(app), record_copied(app)
     async with app.run_test(size=NARROW) as pilot:
         screen = main(app)
         messages = said(app)
@@ -91,8 +88,7 @@ async def test_o_with_a_browser_opens_the_link(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROWSER", "true")
     app = make_app(tmp_path, lang="en")
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    opened = record_opened(app)
     async with app.run_test(size=NARROW) as pilot:
         screen = main(app)
         messages = said(app)

@@ -13,7 +13,16 @@ from pathlib import Path
 
 from conftest import Site
 from textual.widgets import Input
-from ui_fixtures import FEEDS, NOW, SEED_LINK, make_app, seed_id, ui_config
+from ui_fixtures import (
+    FEEDS,
+    NOW,
+    SEED_LINK,
+    make_app,
+    record_copied,
+    record_opened,
+    seed_id,
+    ui_config,
+)
 
 from tui_news.config import load_config
 from tui_news.models import ArticleQuery, Filter, FullText, SavedSearch
@@ -175,10 +184,7 @@ async def test_l_lists_the_links_and_enter_opens_the_third(tmp_path: Path) -> No
                                                   links=links, source_url=SEED_LINK))
     finally:
         store.close()
-    opened: list[str] = []
-    copied: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    opened, copied = record_opened(app), record_copied(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
         screen.articles.move_cursor(list(screen.articles.ids).index(article_id))

@@ -199,3 +199,17 @@ def said(app) -> list[str]:  # type: ignore[no-untyped-def]
 
     app.notify = spy
     return messages
+
+
+def record_opened(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Record the URLs the reader hands to the browser (none is opened)."""
+    urls: list[str] = []
+    app.open_url = lambda url, new_tab=True: urls.append(url)
+    return urls
+
+
+def record_copied(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Record what the reader copies to the clipboard."""
+    texts: list[str] = []
+    app.copy_to_clipboard = texts.append
+    return texts
