@@ -75,3 +75,54 @@ async def test_cursor_moves_on_10000_articles_fetch_only_what_is_on_screen(
         assert fetched and max(fetched) <= 2 * page  # one window per query, never the list
         # Single steps are served from the cache: about one query per page jump, no more.
         assert len(fetched) <= jumps + 2 * 600 // page + 2, (len(fetched), jumps)
+
+
+async def test_drawn_lines_are_reused_while_scrolling_and_redrawn_when_they_change(
+        tmp_path: Path) -> None:
+    """A scroll by one article draws the lines that came into view (and the cursor's), not the
+    screen; a line whose article, style (focus, theme) or search changed is drawn afresh."""
+    _big_cache(tmp_path / "cache.sqlite", 400)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        articles = screen.articles
+        built: list[int] = []
+        title_line = articles._title_line  # noqa: SLF001
+
+        def counting(article: Article, look: object) -> object:
+            built.append(article.id)
+            return title_line(article, look)  # type: ignore[arg-type]
+
+        articles._title_line = counting  # type: ignore[method-assign]  # noqa: SLF001
+        page = articles.size.height // LINES_PER_ARTICLE
+        for _ in range(page + 5):  # past the bottom: every press scrolls by one article
+            await pilot.press("j")
+        await pilot.pause()
+        built.clear()
+        top = articles.scroll_offset.y
+        await pilot.press("j")
+        await pilot.pause()
+        assert articles.scroll_offset.y == top + LINES_PER_ARTICLE
+        # The new bottom row, and the cursor's old and new rows: not the other rows on screen.
+        assert 1 <= len(built) <= 3, built
+
+        def cursor_line() -> tuple[str, object]:
+            y = articles.cursor * LINES_PER_ARTICLE - articles.scroll_offset.y
+            strip = articles.render_line(y)
+            return strip.text, [s.style for s in strip]
+
+        text, focused = cursor_line()
+        assert "●" in text
+        articles.set_state([articles.current_id], read=True)  # type: ignore[list-item]
+        text, _ = cursor_line()
+        assert "●" not in text and text.strip()  # the same row, now read
+        screen.set_focus(screen.categories)
+        await pilot.pause()
+        _, unfocused = cursor_line()
+        assert unfocused != focused  # the cursor's colour follows the list's focus
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        _, themed = cursor_line()
+        assert themed != unfocused

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from rich.segment import Segment
@@ -28,6 +28,7 @@ from tui_news.ui.display import match_spans, safe_line
 
 LINES_PER_ARTICLE = 2
 CACHE_SIZE = 1024  # articles kept in memory: a few screens either side of the cursor
+LINE_CACHE_SIZE = 512  # drawn lines kept: a scroll by one article draws its two new lines only
 
 Fetch = Callable[[Sequence[int]], list[Article]]
 
@@ -71,6 +72,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._tz = tz
         self._ids: list[int] = []
         self._cache: OrderedDict[int, Article] = OrderedDict()
+        # Drawn lines, by everything a line shows (see `_line_key`); the styles are resolved
+        # once a frame in `render_lines`, not once a line.
+        self._lines: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self._look: _Look | None = None
         self.cursor = 0
         self.search: str | None = None
         self.empty_text = label("no_articles", lang)
@@ -96,6 +101,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.search = search
         self.empty_text = empty or label("no_articles", self._lang)
         self._cache.clear()  # read/starred state may have changed since the rows were fetched
+        self._lines.clear()
         self._remember(list(articles))
         index = 0
         if keep is not None:
@@ -122,6 +128,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Replace one article's row (after read/starred changes)."""
         if article.id in self._cache:
             self._cache[article.id] = article
+        self._lines.clear()  # its title or feed may have changed, not only its state
         self.refresh()
 
     def set_state(self, ids: Sequence[int], *, read: bool | None = None,
@@ -141,6 +148,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def forget(self) -> None:
         """Drop every cached row (after a refresh or mark-all-read)."""
         self._cache.clear()
+        self._lines.clear()
         self.refresh()
 
     def _remember(self, articles: list[Article]) -> None:
@@ -238,16 +246,25 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.select()
 
     # --- drawing -----------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Once a frame: the width and every style a line may use (a line asked for each of
+        # them walked the widget's ancestors: a third of the list's drawing time).
+        self._look = _Look.of(self)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._look = None
+
     def render_line(self, y: int) -> Strip:
+        look = self._look or _Look.of(self)
         # The scrollable region excludes the scrollbar: lines end (with "…") before it.
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width = look.width
+        base = look.base
         line = self.scroll_offset.y + y
         row, sub = divmod(line, LINES_PER_ARTICLE)
         if not self._ids:
             if y == 0:
-                text = Text(" " + self.empty_text,
-                            style=self.get_component_rich_style("article-list--empty"))
+                text = Text(" " + self.empty_text, style=look.empty)
                 return self._strip(text, width, base)
             return Strip.blank(width, base)
         if row >= len(self._ids):
@@ -255,33 +272,42 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         article = self._row(row)
         if article is None:
             return Strip.blank(width, base)
-        text = self._title_line(article) if sub == 0 else self._meta_line(article)
-        if row == self.cursor:
-            cursor = self.get_component_rich_style("article-list--cursor")
-            return self._strip(text, width, base, overlay=Style(bgcolor=cursor.bgcolor))
-        return self._strip(text, width, base)
+        cursor = row == self.cursor
+        when = self._when(article) if sub else None
+        key = (article.id, sub, cursor, article.read, article.starred, self._pending(article.id),
+               when, self.search, look)
+        strip = self._lines.get(key)
+        if strip is not None:
+            self._lines.move_to_end(key)
+            return strip
+        text = self._title_line(article, look) if sub == 0 else self._meta_line(article, look,
+                                                                                  when or "")
+        strip = self._strip(text, width, base, overlay=look.cursor if cursor else None)
+        self._lines[key] = strip
+        while len(self._lines) > LINE_CACHE_SIZE:
+            self._lines.popitem(last=False)
+        return strip
 
-    def _title_line(self, article: Article) -> Text:
-        state = "article-list--read" if article.read else "article-list--unread"
-        title_style = self.get_component_rich_style(state)
+    def _when(self, article: Article) -> str:
+        return relative_time(article.sort_time, self._now(), lang=self._lang,
+                             tz=self._tz)  # type: ignore[arg-type]
+
+    def _title_line(self, article: Article, look: _Look) -> Text:
+        title_style = look.read if article.read else look.unread
         # ◌: a mark shown but not in the cache yet (the write queue is still trying).
         sign = "◌ " if self._pending(article.id) else "● " if not article.read else "  "
         text = Text(sign, style=title_style, end="")
         title = Text(safe_line(article.title), style=title_style, end="")
-        match = self.get_component_rich_style("article-list--match")
         for start, end in match_spans(title.plain, self.search):
-            title.stylize(match, start, end)
+            title.stylize(look.match, start, end)
         text.append_text(title)
         return text
 
-    def _meta_line(self, article: Article) -> Text:
-        meta = self.get_component_rich_style("article-list--meta")
-        when = relative_time(article.sort_time, self._now(), lang=self._lang,
-                             tz=self._tz)  # type: ignore[arg-type]
+    def _meta_line(self, article: Article, look: _Look, when: str) -> Text:
         parts = [p for p in (safe_line(article.feed_title), when) if p]
-        text = Text("  " + " · ".join(parts), style=meta, end="")
+        text = Text("  " + " · ".join(parts), style=look.meta, end="")
         if article.starred:
-            text.append(" ★", style=self.get_component_rich_style("article-list--star"))
+            text.append(" ★", style=look.star)
         return text
 
     def _strip(self, text: Text, width: int, style: Style, overlay: Style | None = None) -> Strip:
@@ -294,3 +320,28 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         # The cursor goes over the text's own styles (they carry a background of their own).
         return Strip([Segment(seg.text, (seg.style or Style()) + overlay, seg.control)
                       for seg in strip], strip.cell_length)
+
+
+@dataclass(frozen=True)
+class _Look:
+    """The width and the styles of the list's lines, as resolved for one frame; part of each
+    drawn line's cache key, so a theme, focus or size change draws every line afresh."""
+
+    width: int
+    base: Style
+    cursor: Style  # an overlay: the cursor's background only
+    unread: Style
+    read: Style
+    meta: Style
+    match: Style
+    star: Style
+    empty: Style
+
+    @classmethod
+    def of(cls, widget: ArticleList) -> _Look:
+        style = widget.get_component_rich_style
+        return cls(width=widget.scrollable_content_region.width, base=widget.rich_style,
+                   cursor=Style(bgcolor=style("article-list--cursor").bgcolor),
+                   unread=style("article-list--unread"), read=style("article-list--read"),
+                   meta=style("article-list--meta"), match=style("article-list--match"),
+                   star=style("article-list--star"), empty=style("article-list--empty"))
