@@ -4,7 +4,10 @@ Runs `refresh.run_refresh` in this process against the bench server, with each s
 outside the code (the Fetcher's get, the parser pool's parse, the writer's call are wrapped, not
 changed): per feed when its request got a slot, its answer was read, its parse came back and
 its store job was done. Prints a timeline (when the last feed left each stage), the time summed
-per stage, and CPU per process (this one, the parser workers, the server).
+per stage, and CPU per process (this one to the summary line, the parser workers, the server)
+and per thread of this one: the event loop's (`cpu_loop`: fetching, handing bodies over) and the
+store writer's (`cpu_writer`; `writer_busy` its time inside transactions, `transactions` how
+many it committed).
 
     .venv/bin/python bench/stages.py [--hosts 1] [--per-host 8] [--runs 3] [--profile OUT]
 """
@@ -79,6 +82,24 @@ def one_run(config_path: Path, db: Path, profile: Path | None) -> dict[str, floa
             spans["store"] += now - t
         return r
 
+    writer: dict[str, float] = {"cpu": 0.0, "busy": 0.0, "transactions": 0}
+    orig_run, orig_transaction = (store_writer.StoreWriter._run,
+                                  store_writer.StoreWriter._transaction)
+
+    def run(self) -> None:  # type: ignore[no-untyped-def]
+        try:
+            orig_run(self)
+        finally:
+            writer["cpu"] += time.thread_time()
+
+    def transaction(self, fns):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            return orig_transaction(self, fns)
+        finally:
+            writer["busy"] += time.perf_counter() - t
+            writer["transactions"] += 1
+
     worker_cpu: list[float] = []
     orig_shutdown = feeds.FeedParserPool.shutdown
 
@@ -93,14 +114,22 @@ def one_run(config_path: Path, db: Path, profile: Path | None) -> dict[str, floa
     feeds.FeedParserPool.shutdown = shutdown  # type: ignore[method-assign]
     Fetcher.get, feeds.FeedParserPool.parse = get, parse  # type: ignore[method-assign]
     store_writer.StoreWriter.call = call  # type: ignore[method-assign]
+    store_writer.StoreWriter._run = run  # type: ignore[method-assign]
+    store_writer.StoreWriter._transaction = transaction  # type: ignore[method-assign]
     cpu0 = time.process_time()
     prof = cProfile.Profile() if profile else None
     try:
         if prof:
             prof.enable()
         done: list[float] = []
+        loop_cpu0 = time.thread_time()
+
+        def on_done(_: object) -> None:
+            done.extend((time.perf_counter(), time.process_time(),
+                         time.thread_time() - loop_cpu0))
+
         summary = refresh.run_refresh(load_config(config_path), db, weather=False,
-                                      on_done=lambda _: done.append(time.perf_counter()))
+                                      on_done=on_done)
         if prof:
             prof.disable()
             prof.dump_stats(profile)  # type: ignore[arg-type]
@@ -108,6 +137,8 @@ def one_run(config_path: Path, db: Path, profile: Path | None) -> dict[str, floa
         Fetcher.get, feeds.FeedParserPool.parse = orig_get, orig_parse  # type: ignore[method-assign]
         feeds.FeedParserPool.shutdown = orig_shutdown  # type: ignore[method-assign]
         store_writer.StoreWriter.call = orig_call  # type: ignore[method-assign]
+        store_writer.StoreWriter._run = orig_run  # type: ignore[method-assign]
+        store_writer.StoreWriter._transaction = orig_transaction  # type: ignore[method-assign]
     wall = done[0] - t0  # to the summary; the search indexing follows
     index_s = time.perf_counter() - done[0]
     assert all(r.status == "ok" for r in summary.results), summary.results[:3]
@@ -116,7 +147,8 @@ def one_run(config_path: Path, db: Path, profile: Path | None) -> dict[str, floa
         "last_parsed": max(marks["parsed"]), "last_stored": max(marks["stored"]),
         "first_parsed": min(marks["parsed"]),
         "sum_fetch": spans["fetch"], "sum_parse": spans["parse"], "sum_store": spans["store"],
-        "cpu_parent": time.process_time() - cpu0,
+        "cpu_parent": done[1] - cpu0, "cpu_loop": done[2], "cpu_writer": writer["cpu"],
+        "writer_busy": writer["busy"], "transactions": writer["transactions"],
         "cpu_workers": sum(worker_cpu),
         "index_s": index_s, "new": summary.new,
     }
