@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,3 +112,38 @@ def test_close_waits_for_the_thread_through_ctrl_c(store: Store) -> None:
     assert store.count(ArticleQuery()) == 0  # the jobs not started were dropped
     store.ingest(FEEDS[0].url, [entry("after")])  # the connection is whole
     assert store.count(ArticleQuery()) == 1
+
+
+def test_the_writers_rows_keep_their_references_and_the_cache_enforces_them_again(
+        store: Store) -> None:
+    """The writer leaves SQLite's foreign-key checks off while it runs (ingest's rows reference
+    what it has just read or written): what it stores must still pass them, and once it closes
+    the connection checks and cascades again."""
+    conn = store._conn  # noqa: SLF001
+
+    def enforced() -> int:
+        return int(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+
+    async def main() -> list[object]:
+        writer = StoreWriter(store)
+        try:
+            return await _one_batch(
+                writer, (store.ingest, FEEDS[0].url, [entry("a"), entry("shared")]),
+                (store.ingest, FEEDS[1].url, [entry("shared"), entry("b")]),
+                (enforced,))
+        finally:
+            writer.close()
+
+    a, b, during = asyncio.run(main())
+    assert (a, b, during) == (2, 1, 0)
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert enforced() == 1
+    shared = conn.execute("SELECT id FROM articles WHERE key = 'shared'").fetchone()[0]
+    assert conn.execute("SELECT count(*) FROM article_feeds WHERE article_id = ?",
+                        (shared,)).fetchone()[0] == 2
+    conn.execute("DELETE FROM articles WHERE id = ?", (shared,))  # cascades again
+    for table in ("article_feeds", "article_categories", "search_pending"):
+        assert conn.execute(f"SELECT count(*) FROM {table} WHERE article_id = ?",
+                            (shared,)).fetchone()[0] == 0, table
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO article_feeds (article_id, feed_id) VALUES (?, 1)", (shared,))

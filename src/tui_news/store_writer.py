@@ -84,7 +84,8 @@ class StoreWriter:
 
     def _run(self) -> None:
         try:
-            self._serve()
+            with self.store.references_unchecked():  # ingest's rows reference what it just read
+                self._serve()
         finally:
             self._done.set()
 
