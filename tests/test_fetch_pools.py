@@ -38,6 +38,13 @@ def servers(hosts: list[str]) -> Iterator[tuple[list[str], Counter[str]]]:
             super().handle()
 
         def do_GET(self) -> None:  # noqa: N802
+            if self.path.startswith("/once"):  # answers, then drops the kept-alive connection
+                self.send_response(200)
+                self.send_header("Content-Length", "4")
+                self.end_headers()
+                self.wfile.write(b"once")
+                self.close_connection = True
+                return
             if self.headers.get("If-None-Match") == '"v1"':
                 self.send_response(304)
                 self.send_header("ETag", '"v1"')
@@ -99,3 +106,18 @@ async def test_idle_pools_beyond_the_bound_are_closed(monkeypatch: pytest.Monkey
                 assert (await f.get(f"{base}/feed.rss")).body == b"ok"
     # The third host's pool was the one kept open; the first one's had been closed.
     assert connections == Counter({"127.0.0.1": 2, "127.0.0.2": 1, "127.0.0.3": 1}), connections
+
+
+async def test_a_connection_the_server_closed_is_not_used_again() -> None:
+    """Before each request httpcore asks every idle connection whether its socket is readable
+    (the server's close): fetch._Stream answers that itself. A wrong answer sends the next
+    request down a dead connection ("server closed the connection without answering")."""
+    with servers(["127.0.0.1"]) as ([base], connections):
+        async with Fetcher(user_agent=UA, timeout=10, concurrency=1, per_host=1) as f:
+            bodies = []
+            for i in range(3):
+                bodies.append((await f.get(f"{base}/once{i}.rss")).body)
+                await asyncio.sleep(0.1)  # the server's close reaches the idle connection
+            assert (await f.get(f"{base}/feed.rss")).body == b"ok"
+    assert bodies == [b"once"] * 3
+    assert connections["127.0.0.1"] == 4, connections

@@ -11,23 +11,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import select
+import socket
 import ssl
 import sys
 import time
 import urllib.request
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 # httpx imports its own command line (click, rich.console, rich.progress, pygments: ~40 ms of a
 # quiet machine's CPU, most of `import httpx`) whenever click is installed. tui-news never runs
 # it: its import is skipped (httpx then defines `httpx.main` as a stub that says so).
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpcore  # noqa: E402
 import httpx  # noqa: E402
 
 from tui_news.links import is_web_url, redact_url  # noqa: E402
@@ -324,6 +328,82 @@ class _Released(httpx.AsyncByteStream):
                 self._pool = None
 
 
+class _Stream(httpcore.AsyncNetworkStream):
+    """httpcore's anyio stream, with the check it makes most often made cheap.
+
+    Before every request, and as every response closes, httpcore's pool asks each of the host's
+    idle connections whether its socket is readable (closed by the server): anyio builds a dict
+    of every attribute of the socket (a getpeername() among them) to hand over the raw socket,
+    each time. That was ~5,000 checks and ~0.13 CPU-s of a 200-feed refresh on one host with 8
+    connections (the event loop's thread: 0.98 -> 0.85 s). Here the socket is looked up once.
+    """
+
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+        self._socket = stream.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return _socket_readable(self._socket)
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.AsyncNetworkBackend):
+    """httpcore's anyio backend, its streams wrapped in _Stream."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None,
+                          ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._backend.connect_tcp(host, port, timeout, local_address,
+                                                       socket_options))
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None,
+                                  ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
+def _socket_readable(sock: socket.socket | None) -> bool:
+    """httpcore's own test (httpcore._utils.is_socket_readable): a socket gone, or with
+    something to read (an idle HTTP/1.1 connection: the server's close), is readable."""
+    if sock is None or sock.fileno() < 0:
+        return True
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _host_transport(verify: ssl.SSLContext, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """httpx's transport for one host, on httpcore's pool with _Backend (httpx has no way to
+    name a network backend: its pool is replaced by one made the same way)."""
+    transport = httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+    transport._pool = httpcore.AsyncConnectionPool(  # noqa: SLF001
+        ssl_context=verify, max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry, network_backend=_Backend())
+    return transport
+
+
 @dataclass
 class _HostPool:
     transport: httpx.AsyncHTTPTransport
@@ -367,8 +447,8 @@ class _HostPools(httpx.AsyncBaseTransport):
         key = (url.scheme, url.host, url.port)
         pool = self._pools.pop(key, None)
         if pool is None:
-            pool = _HostPool(httpx.AsyncHTTPTransport(
-                verify=self._context(url.scheme == "https"), limits=self._limits))
+            pool = _HostPool(_host_transport(self._context(url.scheme == "https"),
+                                             self._limits))
         self._pools[key] = pool  # now the most recently used
         pool.busy += 1
         try:
