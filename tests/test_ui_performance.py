@@ -3,6 +3,7 @@ articles touches only the rows on screen (the timings themselves are in bench/).
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from ui_fixtures import FEEDS, NOW, make_app
 
 from tui_news.models import Article, ParsedEntry
 from tui_news.store import Store
-from tui_news.ui.screens.main import MainScreen
+from tui_news.ui.screens.main import GC_YOUNG, MainScreen
 from tui_news.ui.widgets.article_list import CACHE_SIZE, LINES_PER_ARTICLE
 
 
@@ -126,3 +127,20 @@ async def test_drawn_lines_are_reused_while_scrolling_and_redrawn_when_they_chan
         await pilot.pause()
         _, themed = cursor_line()
         assert themed != unfocused
+
+
+async def test_the_collector_waits_longer_while_the_reader_runs_and_is_put_back_after(
+        tmp_path: Path) -> None:
+    """After the first paint the reader's objects are frozen and young collections wait for
+    GC_YOUNG objects (a scrolling frame leaves hundreds in cycles); at exit both are undone."""
+    before = gc.get_threshold()
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(300):
+            if isinstance(app.screen, MainScreen) and app.screen._painted:  # noqa: SLF001
+                break
+            await pilot.pause(0.01)
+        assert gc.get_threshold() == (GC_YOUNG, *before[1:])
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

@@ -54,6 +54,12 @@ REST_DELAY = 0.15
 SEARCH_DELAY = 0.2  # wait for a pause in typing before querying
 NARROW_WIDTH = 100  # below this the article pane covers the list instead of sitting beside it
 FIRST_PAGE = 100  # articles listed for the first paint (more than any screen shows)
+# Objects a young collection waits for (Python's default is 700). A frame that scrolls the list
+# holds a few thousand objects while it is drawn, and Textual's scrollbar leaves ~600 in cycles:
+# at 700 the collector ran ~5 times a key press, moved the frame's live objects on to the older
+# generations and ran a full collection every ~25 presses (20-30 ms each). At 5,000: one young
+# collection every ~5 presses, no full one in 200 (bench/RESULTS.md).
+GC_YOUNG = 5000
 
 
 class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None]):
@@ -87,6 +93,7 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
         self._refreshing = False
         self._network_down = False
         self._painted = False  # set once this screen's first frame has gone to the driver
+        self._gc_threshold: tuple[int, ...] | None = None  # the collector's, before ours
         self._expanded: set[str] = set()  # categories whose feeds the sidebar shows
 
     # --- layout ------------------------------------------------------------------------------
@@ -169,9 +176,13 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
         # ran every ~0.5 s while keys were held, 18-45 ms each: the key-press latency tail.
         gc.collect()  # garbage is not frozen with the rest
         gc.freeze()
+        self._gc_threshold = gc.get_threshold()
+        gc.set_threshold(GC_YOUNG, *self._gc_threshold[1:])
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the reader is going away (or a test ends): all of it may be collected
+        if self._gc_threshold is not None:
+            gc.set_threshold(*self._gc_threshold)
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
