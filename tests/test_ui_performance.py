@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from ui_fixtures import FEEDS, NOW, make_app
 
 from tui_news.models import Article, ParsedEntry
@@ -144,3 +145,26 @@ async def test_the_collector_waits_longer_while_the_reader_runs_and_is_put_back_
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+async def test_refresh_progress_keeps_the_status_line_width(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The count is padded to the total's digits: from 1/200 to 200/200 the state field keeps
+    its width, so a progress update repaints it alone instead of laying out the whole screen."""
+    from tui_news.ui import main_workers
+
+    monkeypatch.setattr(main_workers, "PROGRESS_INTERVAL", 0.0)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        state = screen.query_one("#state")
+        widths, texts = set(), []
+        for done in (1, 9, 10, 99, 100, 200):
+            screen._refresh_progress(done, 200)  # noqa: SLF001  (what each progress line calls)
+            await pilot.pause()
+            texts.append(str(state.render()))
+            widths.add(state.size.width)
+        assert texts[0] == "Đang làm mới   1/200" and texts[-1] == "Đang làm mới 200/200"
+        assert len(widths) == 1, widths

@@ -124,7 +124,11 @@ class MainWorkersMixin:
             return
         self._progress_shown = now
         self.status.set_progress(done, total)
-        self.status.set_state(label("refreshing", self.lang, done=done, total=total))
+        # The count padded to the total's digits: the line keeps its width from 1/200 to
+        # 200/200, so it is repainted alone (a new width lays out and repaints the whole screen,
+        # ~25 ms at 160x48, three times a refresh, a key press waiting behind it).
+        count = f"{done:>{len(str(total))}}"
+        self.status.set_state(label("refreshing", self.lang, done=count, total=total))
 
     def _refresh_failed(self, error: str) -> None:
         self._refreshing = False
