@@ -147,3 +147,75 @@ def test_the_writers_rows_keep_their_references_and_the_cache_enforces_them_agai
                             (shared,)).fetchone()[0] == 0, table
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("INSERT INTO article_feeds (article_id, feed_id) VALUES (?, 1)", (shared,))
+
+
+def _commits(store: Store) -> list[str]:
+    """The COMMITs the store's connection runs from now on (on any thread)."""
+    seen: list[str] = []
+    store._conn.set_trace_callback(  # noqa: SLF001
+        lambda sql: seen.append(sql) if sql.strip().upper() == "COMMIT" else None)
+    return seen
+
+
+async def _spaced(writer: StoreWriter, keys: list[str]) -> list[object]:
+    """One ingest call per key, 50 ms apart (as parsed feeds arrive), then their results."""
+    calls = []
+    for i, key in enumerate(keys):
+        calls.append(asyncio.ensure_future(
+            writer.call(writer.store.ingest, FEEDS[i % 3].url, [entry(key)], articles=1)))
+        await asyncio.sleep(0.05)
+    return list(await asyncio.gather(*calls))
+
+
+def test_feeds_arriving_apart_share_a_transaction_while_more_are_due(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(StoreWriter, "LINGER", 5.0)
+    commits = _commits(store)
+
+    async def main() -> tuple[list[object], float]:
+        writer = StoreWriter(store, jobs=3)
+        try:
+            started = time.monotonic()
+            results = await _spaced(writer, ["a", "b", "c"])
+            return results, time.monotonic() - started
+        finally:
+            writer.close()
+
+    results, took = asyncio.run(main())
+    assert results == [1, 1, 1]
+    assert len(commits) == 1, commits
+    assert took < 2.5  # the third was the last one due: nobody waited out the 5 s
+    assert store.count(ArticleQuery()) == 3
+
+
+def test_without_a_count_of_calls_each_arrival_commits_alone(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(StoreWriter, "LINGER", 5.0)
+    commits = _commits(store)
+
+    async def main() -> list[object]:
+        writer = StoreWriter(store)
+        try:
+            return await _spaced(writer, ["a", "b", "c"])
+        finally:
+            writer.close()
+
+    assert asyncio.run(main()) == [1, 1, 1]
+    assert len(commits) == 3, commits
+
+
+def test_calls_that_never_come_cost_only_the_wait(store: Store,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fewer calls than announced (a feed that ended otherwise): the transaction begins once
+    the wait is over, and closing the writer stores what came."""
+    monkeypatch.setattr(StoreWriter, "LINGER", 0.3)
+
+    async def main() -> list[object]:
+        writer = StoreWriter(store, jobs=5)
+        try:
+            return await _spaced(writer, ["a", "b"])
+        finally:
+            writer.close()
+
+    assert asyncio.run(main()) == [1, 1]
+    assert store.count(ArticleQuery()) == 2

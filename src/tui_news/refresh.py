@@ -44,6 +44,7 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
     """
     done = 0
     total = len(feeds)
+    started = now or datetime.now(UTC)
     states = {state.url: state for state in store.feeds(active_only=False)}
     if any(_sends_a_body(states.get(feed.url)) for feed in feeds):
         pool.prepare()  # the parsers' forkserver boots while the first requests go out
@@ -52,7 +53,7 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
         nonlocal done
         try:
             result = await _refresh_one(writer, states.get(feed.url), fetcher, pool, feed,
-                                        now or datetime.now(UTC), deadline)
+                                        started, deadline)
         except StoreError as exc:  # disk full, locked too long: this feed's outcome
             result = FeedResult(feed.url, "error", error=str(exc))
         done += 1
@@ -60,7 +61,9 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
             progress(done, total, result)
         return result
 
-    writer = StoreWriter(store)
+    # One store call a feed, but for those the server asked to wait.
+    writer = StoreWriter(store, jobs=sum(_wait_until(states.get(f.url), started) is None
+                                         for f in feeds))
     try:
         results = await asyncio.gather(*(one(writer, f) for f in feeds))
     except BaseException:  # cancelled, Ctrl-C: the feeds not yet stored are refreshed next time
@@ -68,6 +71,14 @@ async def refresh_feeds(store: Store, fetcher: Fetcher, pool: FeedParserPool,
         raise
     writer.close()
     return tuple(results)
+
+
+def _wait_until(state: FeedState | None, now: datetime) -> datetime | None:
+    """Until when the feed's server asked us to wait (Retry-After), while that is still ahead:
+    no request then, and no store call."""
+    if state is None or state.retry_after is None or state.retry_after <= now:
+        return None
+    return state.retry_after
 
 
 def _sends_a_body(state: FeedState | None) -> bool:
@@ -79,8 +90,8 @@ async def _refresh_one(writer: StoreWriter, state: FeedState | None, fetcher: Fe
                        pool: FeedParserPool, feed: FeedConfig, now: datetime,
                        deadline: float | None = None) -> FeedResult:
     store = writer.store
-    if state and state.retry_after and state.retry_after > now:
-        when = state.retry_after.astimezone().strftime("%H:%M")
+    if (until := _wait_until(state, now)) is not None:
+        when = until.astimezone().strftime("%H:%M")
         return FeedResult(feed.url, "skipped", error=f"server asked to wait until {when}")
     etag = state.etag if state else None
     last_modified = state.last_modified if state else None
