@@ -25,6 +25,7 @@ _RFC822 = re.compile(
     r"|Nov|Dec) ([12][0-9]{3}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})(?::?([0-9]{2}))?"
 )
 _MAX_OFFSET = 14 * 3600  # the long way reads `+15:00` differently from `+1500`: left to it
+_ZONES: dict[int, tzinfo] = {0: UTC}  # by offset in seconds: a feed's dates share one or two
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -65,7 +66,11 @@ def _rfc822(raw: str) -> datetime | None | Literal[False]:
     offset = int(hh) * 3600 + int(mm or 0) * 60
     if offset > _MAX_OFFSET:
         return False
-    zone = UTC if offset == 0 else timezone(timedelta(seconds=-offset if sign == "-" else offset))
+    if sign == "-":
+        offset = -offset
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES[offset] = timezone(timedelta(seconds=offset))
     try:
         return datetime(
             int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=zone

@@ -15,7 +15,8 @@ import os
 import re
 import sys
 import threading
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tui_news.charsets import as_utf8
@@ -182,18 +183,22 @@ def _content_key(entry: Any, url: str, raw_date: str, lead: str) -> str | None:
     return f"item:{digest[:40]}"
 
 
-def _entry(entry: Any, url: str, now: datetime | None) -> ParsedEntry | None:
-    from tui_news.html_text import html_to_text  # lxml; cached after the first entry
+def _raw_date(entry: Any) -> str:
+    """The raw date text: feedparser's own parsing misreads "+07", "GMT+7" and zoneless times.
+    dict.get: FeedParserDict maps a missing `updated` to `published` with a warning."""
+    for name in ("published", "updated", "created"):
+        value = dict.get(entry, name)
+        if value and isinstance(value, str):
+            return value
+    return ""
 
+
+def _entry(entry: Any, url: str, now: datetime | None,
+           html_to_text: Callable[..., str]) -> ParsedEntry | None:
     raw_link = _text_field(entry.get("link"))
     link = normalize_link(raw_link, url) if len(raw_link) <= _LINK_LIMIT else None
     guid = clean(_text_field(entry.get("id")), limit=_KEY_LIMIT)
-    # The raw date text: feedparser's own parsing misreads "+07", "GMT+7" and zoneless times.
-    # dict.get: FeedParserDict maps a missing `updated` to `published` with a warning.
-    raw_date = next(
-        (v for k in ("published", "updated", "created") if (v := _text_field(dict.get(entry, k)))),
-        "",
-    )
+    raw_date = _raw_date(entry)
     lead_value, lead_is_html = _summary(entry)
     key = guid or link
     former = None
@@ -284,10 +289,13 @@ def _parse(body: bytes, url: str, *, now: datetime | None, content_type: str | N
         if not parsed.get("version") and not parsed.get("entries"):
             raise FeedError("not a feed")
         raw_entries, feed = parsed.get("entries") or [], parsed.get("feed") or {}
+    from tui_news.html_text import html_to_text  # lxml: imported by the first feed
+
+    now = now or datetime.now(UTC)  # what "more than a day in the future" is measured from
     entries: list[ParsedEntry] = []
     seen: set[str] = set()
     for raw in raw_entries:
-        entry = _entry(raw, url, now)
+        entry = _entry(raw, url, now, html_to_text)
         if entry is None or entry.key in seen:
             continue
         seen.add(entry.key)

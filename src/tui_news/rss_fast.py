@@ -217,11 +217,12 @@ def _simple_item(item: Any) -> dict[str, Any] | None:
     permalink: str | None = None
     enclosures: list[Any] = []
     for child in item:
-        if not isinstance(child.tag, str):
+        tag = child.tag  # lxml makes a new string on every read of .tag: once a child
+        if not isinstance(tag, str):
             continue
-        if child.tag[0] == "{":
+        if tag[0] == "{":
             return None
-        tag = child.tag.lower()
+        tag = tag.lower()
         if tag in _ITEM_OTHER:
             if len(child):
                 return None
