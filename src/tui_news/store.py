@@ -79,6 +79,11 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _rows(n: int) -> str:
+    """`n` one-value rows for `VALUES`."""
+    return ",".join(["(?)"] * n)
+
+
 class Store(CacheFile):
     """The cache's contents: feeds and their fetch state, articles stored once and linked to every
     feed they came from, read and saved state, full text, weather, settings, search.
@@ -245,8 +250,13 @@ class Store(CacheFile):
                 ids[key] = int(row[0])
                 entry = unique[key]
                 self._update_known(conn, row, entry, _epoch(entry.published))
-            conn.executemany("INSERT OR IGNORE INTO article_feeds (article_id, feed_id) "
-                             "VALUES (?, ?)", [(ids[k], fid) for k in keys])
+            # One statement a chunk, not one a row: the trigger on article_feeds (categories)
+            # gives each statement a journal of the pages it changes, and a statement a row
+            # copied the same pages for every article.
+            for linked in _chunks([ids[k] for k in keys]):
+                conn.execute("INSERT OR IGNORE INTO article_feeds (article_id, feed_id) "
+                             f"SELECT column1, ? FROM (VALUES {_rows(len(linked))})",
+                             [fid, *linked])
         return len(fresh)
 
     @staticmethod
