@@ -72,6 +72,8 @@ STEP = 10_000_000  # id offset between copies (the seed's ids stay far below)
 def _copies(db: Path, n: int) -> None:
     import sqlite3
 
+    from tui_news.store_schema import recount
+
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         span = conn.execute("SELECT max(sort_time) - min(sort_time) + 60 "
@@ -92,6 +94,10 @@ def _copies(db: Path, n: int) -> None:
                          "FROM search_exact WHERE rowid < ?", (off, STEP))
             conn.execute("COMMIT")
             print(f"copy {c}/{n}", file=sys.stderr, flush=True)
+        # The copies went in by SQL, not Store.ingest: the unread tallies are counted again.
+        conn.execute("BEGIN")
+        recount(conn)
+        conn.execute("COMMIT")
         conn.execute("PRAGMA optimize")
     finally:
         conn.close()

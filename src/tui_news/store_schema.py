@@ -278,13 +278,120 @@ def _v6(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE search_v5")
 
 
+_V7 = """
+-- What Store.counts reads instead of counting rows, kept by the triggers below. `tally` has one
+-- row (every article, the unread ones, the starred ones); category_unread the unread rows of
+-- article_categories by category; feeds.unread the unread articles linked to each feed.
+-- New articles are added to `tally` by the statement that inserts them (Store.ingest), not by a
+-- trigger: any trigger on that INSERT gives every row a statement journal of its own (the
+-- original of each of its ~8 pages copied), which cost 40% more CPU for a cold refresh.
+CREATE TABLE tally (
+    id      INTEGER PRIMARY KEY CHECK (id = 0),
+    total   INTEGER NOT NULL,
+    unread  INTEGER NOT NULL,
+    starred INTEGER NOT NULL
+);
+CREATE TABLE category_unread (
+    category TEXT PRIMARY KEY,
+    unread   INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE feeds ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER articles_tally_delete AFTER DELETE ON articles BEGIN
+    UPDATE tally SET total = total - 1, unread = unread - (old.read = 0),
+                     starred = starred - (old.starred = 1);
+END;
+
+-- Before the row goes: its article_feeds rows go with it (ON DELETE CASCADE, after the row).
+CREATE TRIGGER articles_tally_feeds_delete BEFORE DELETE ON articles WHEN old.read = 0 BEGIN
+    UPDATE feeds SET unread = unread - 1
+    WHERE id IN (SELECT feed_id FROM article_feeds WHERE article_id = old.id);
+END;
+
+CREATE TRIGGER articles_tally_state AFTER UPDATE OF read, starred ON articles
+WHEN (old.read = 0) != (new.read = 0) OR (old.starred = 1) != (new.starred = 1)
+BEGIN
+    UPDATE tally SET unread = unread + (new.read = 0) - (old.read = 0),
+                     starred = starred + (new.starred = 1) - (old.starred = 1);
+    UPDATE feeds SET unread = unread + (new.read = 0) - (old.read = 0)
+    WHERE (old.read = 0) != (new.read = 0)
+      AND id IN (SELECT feed_id FROM article_feeds WHERE article_id = new.id);
+END;
+
+CREATE TRIGGER article_feeds_tally_insert AFTER INSERT ON article_feeds BEGIN
+    UPDATE feeds SET unread = unread + 1
+    WHERE id = new.feed_id AND (SELECT read FROM articles WHERE id = new.article_id) = 0;
+END;
+
+-- An article deleted is gone by now (the cascade runs after its row): counted above.
+CREATE TRIGGER article_feeds_tally_delete AFTER DELETE ON article_feeds BEGIN
+    UPDATE feeds SET unread = unread - 1
+    WHERE id = old.feed_id AND (SELECT read FROM articles WHERE id = old.article_id) = 0;
+END;
+
+CREATE TRIGGER article_categories_tally_insert AFTER INSERT ON article_categories
+WHEN new.read = 0 BEGIN
+    INSERT INTO category_unread (category, unread) VALUES (new.category, 1)
+    ON CONFLICT (category) DO UPDATE SET unread = unread + 1;
+END;
+
+CREATE TRIGGER article_categories_tally_delete AFTER DELETE ON article_categories
+WHEN old.read = 0 BEGIN
+    UPDATE category_unread SET unread = unread - 1 WHERE category = old.category;
+END;
+
+CREATE TRIGGER article_categories_tally_update AFTER UPDATE OF read, category
+ON article_categories
+WHEN (old.read = 0) != (new.read = 0) OR old.category != new.category
+BEGIN
+    UPDATE category_unread SET unread = unread - 1
+    WHERE category = old.category AND old.read = 0;
+    INSERT INTO category_unread (category, unread) SELECT new.category, 1 WHERE new.read = 0
+    ON CONFLICT (category) DO UPDATE SET unread = unread + 1;
+END;
+"""
+
+
+# The tallies counted from the rows (the upgrade to v7; `compact`; a cache built in raw SQL).
+RECOUNT = """
+INSERT OR REPLACE INTO tally (id, total, unread, starred)
+SELECT 0, count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred = 1), 0) FROM articles;
+DELETE FROM category_unread;
+INSERT INTO category_unread (category, unread)
+SELECT category, count(*) FROM article_categories WHERE read = 0 GROUP BY category;
+UPDATE feeds SET unread = (SELECT count(*) FROM article_feeds af JOIN articles a
+                           ON a.id = af.article_id WHERE af.feed_id = feeds.id AND a.read = 0);
+"""
+
+
+def recount(conn: sqlite3.Connection) -> None:
+    """Count the tallies of v7 again from the rows (inside the caller's transaction)."""
+    for statement in _split(RECOUNT):
+        conn.execute(statement)
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    """Unread counts kept as they change, not counted: the sidebar's counts cost O(feeds +
+    categories), whatever the size of the cache.
+
+    Counting the unread rows of 12 categories read every unread index entry: 16 ms at 100,000
+    articles, 120 ms at 1,000,000, on every refresh and mark. Triggers keep three tallies exact
+    whoever writes (ingest, marks, mark-all, sync, purge, a feed moved to another category);
+    the upgrade counts them once from the rows (a fraction of a second at 100,000).
+    """
+    for statement in _split(_V7):
+        conn.execute(statement)
+    recount(conn)
+
+
 # PRAGMA application_id of every cache: "tunw". Set with the first migration (and on caches made
 # before it existed); a file with another id is not ours and is never written.
 APPLICATION_ID = 0x74756E77
 
 
 # MIGRATIONS[n] takes a cache at version n to version n + 1. Append only; never edit a shipped step.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
