@@ -551,9 +551,12 @@ class Store(CacheFile):
         if feeds:
             by_feed = dict(conn.execute("SELECT url, unread FROM feeds WHERE unread > 0"))
         if self._filters:
+            # From the hidden ids out (CROSS JOIN keeps that order), the state from an index:
+            # a cost that grows with what is hidden, not with the cache.
             hidden = conn.execute(
                 "SELECT count(*), coalesce(sum(a.read = 0), 0), coalesce(sum(a.starred = 1), 0) "
-                f"FROM articles a WHERE a.id IN ({HIDDEN_IDS})").fetchone()
+                "FROM temp.hidden h CROSS JOIN articles a INDEXED BY articles_search "
+                "ON a.id = h.article_id").fetchone()
             total, unread, starred = total - hidden[0], unread - hidden[1], starred - hidden[2]
             for category, n in conn.execute(
                     "SELECT category, count(*) FROM article_categories "
@@ -561,9 +564,10 @@ class Store(CacheFile):
                 tallied[category] = tallied.get(category, 0) - n
             if feeds:
                 for url, n in conn.execute(
-                        "SELECT f.url, count(*) FROM articles a JOIN article_feeds af "
-                        "ON af.article_id = a.id JOIN feeds f ON f.id = af.feed_id "
-                        f"WHERE a.id IN ({HIDDEN_IDS}) AND a.read = 0 GROUP BY f.url"):
+                        "SELECT f.url, count(*) FROM temp.hidden h "
+                        "CROSS JOIN articles a INDEXED BY articles_search ON a.id = h.article_id "
+                        "CROSS JOIN article_feeds af ON af.article_id = a.id "
+                        "CROSS JOIN feeds f ON f.id = af.feed_id WHERE a.read = 0 GROUP BY f.url"):
                     by_feed[url] = by_feed.get(url, 0) - n
                 by_feed = {url: n for url, n in by_feed.items() if n > 0}
         by_category = {c: tallied.get(c, 0) for c in categories}
