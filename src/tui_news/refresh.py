@@ -12,7 +12,14 @@ from pathlib import Path
 from tui_news.config import Config
 from tui_news.feeds import FeedError, FeedParserPool
 from tui_news.fetch import Fetcher, FetchError, Response
-from tui_news.models import FeedConfig, FeedResult, FeedState, ParsedFeed, RefreshSummary
+from tui_news.models import (
+    FeedConfig,
+    FeedResult,
+    FeedState,
+    ParsedFeed,
+    RefreshSummary,
+    Weather,
+)
 from tui_news.store import CacheMovedAside, Store, StoreError
 from tui_news.store_writer import StoreWriter
 
@@ -168,10 +175,18 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
             raise
         # A full disk: each feed says so itself below (and the summary is printed).
     pool = FeedParserPool()
+    weather_fetch: asyncio.Future[list[Weather]] | None = None
     try:
         async with Fetcher(user_agent=config.user_agent, timeout=config.timeout,
                            concurrency=config.concurrency,
                            per_host=config.per_host) as fetcher:
+            if weather and config.cities:
+                from tui_news.weather import fetch_weather
+
+                # Asked for beside the feeds (one request), stored after them: a refresh no
+                # longer waits for the weather service's answer once its feeds are done.
+                weather_fetch = asyncio.ensure_future(
+                    fetch_weather(fetcher, config.weather_url, config.cities))
             results = await refresh_feeds(store, fetcher, pool, select_feeds(config, categories),
                                           progress=progress, now=started, deadline=deadline)
             synced = None
@@ -185,7 +200,8 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
 
                 try:
                     async with asyncio.timeout_at(max(deadline, loop.time() + WEATHER_GRACE)):
-                        weather_error = await update_weather(store, fetcher, config)
+                        weather_error = await update_weather(store, fetcher, config,
+                                                             fetching=weather_fetch)
                 except TimeoutError:
                     weather_error = (f"weather: no answer within the refresh's "
                                      f"{config.timeout:g} s")
@@ -196,6 +212,11 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
                     fetcher, store, store.ids_without_full_text(since=started),
                     lang=config.language)
     finally:
+        if weather_fetch is not None:  # the feeds failed (Ctrl-C …): nobody will store it
+            if not weather_fetch.done():
+                weather_fetch.cancel()
+            elif not weather_fetch.cancelled():
+                weather_fetch.exception()  # its error is retrieved: asyncio says nothing
         pool.shutdown()
     if config.keep_days:
         try:

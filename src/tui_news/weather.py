@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -201,12 +201,18 @@ def cached_weather(store: Store, cities: Sequence[City], *,
 
 
 async def update_weather(store: Store, fetcher: Fetcher, config: Config, *,
-                         now: datetime | None = None) -> str | None:
-    """Fetch and cache the weather; None on success, else one line (the cache is left as it was)."""
+                         now: datetime | None = None,
+                         fetching: Awaitable[list[Weather]] | None = None) -> str | None:
+    """Fetch and cache the weather; None on success, else one line (the cache is left as it was).
+
+    `fetching`: fetch_weather for `config` already started (a refresh starts it with the feeds
+    and stores it after them)."""
     if not config.cities:
         return None
     try:
-        observations = await fetch_weather(fetcher, config.weather_url, config.cities, now=now)
+        if fetching is None:
+            fetching = fetch_weather(fetcher, config.weather_url, config.cities, now=now)
+        observations = await fetching
     except WeatherError as exc:
         return str(exc)
     try:
