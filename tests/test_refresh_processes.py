@@ -83,6 +83,30 @@ def test_kill_9_of_a_refresh_leaves_no_process_behind(cli: Cli) -> None:
                     os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_refresh_that_ends_leaves_no_process_behind(cli: Cli) -> None:
+    """The parser workers are shut down without waiting for them (the summary does not wait for
+    their exit): the refresh still ends with every helper gone."""
+    with hostile_server(handler) as server:
+        cli.write_config([(server.url(f"/good{n}.xml"), "Thời sự") for n in range(6)],
+                         weather_url=server.url("/weather"))
+        env = {**os.environ, "PYTHONPATH": str(SRC)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui_news", "--config", str(cli.config), "--data-dir",
+             str(cli.data_dir), "refresh"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+            start_new_session=True)
+        try:
+            out, _ = proc.communicate(timeout=120)
+            assert "6/6 feeds refreshed: 180 new articles" in out, out
+            assert wait_for(lambda: not session_members(proc.pid), 10), (
+                f"left behind: {session_members(proc.pid)}")
+        finally:
+            for pid in session_members(proc.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
 def test_one_deadline_for_the_whole_refresh(cli: Cli) -> None:
     """Issue #16 case 5: 40 feeds whose server never answers, all on one host (4 connections
     at a time), `timeout = 5`. Each request's own deadline alone made that 10 rounds of 5 s; the
