@@ -128,7 +128,8 @@ def measure(workdir: Path, env: dict[str, str], *, runs: int = 3,
         "rows": reader[-1]["rows"], "rss_mib": reader[-1]["rss_mib"],
         "rss_paint_mib": reader[-1]["rss_paint_mib"], "hwm_mib": reader[-1]["hwm_mib"],
         "minimal_rss_mib": minimal[-1]["rss_mib"],
-        "keys": {k: keys[k] for k in ("n", "p50", "p99", "max", "first")},
+        "keys": {k: keys.get(k, float("nan"))
+                 for k in ("n", "p50", "p99", "max", "first", "cpu_p50", "cpu_p99")},
         "store": figures,
     }
 

@@ -265,7 +265,9 @@ class Bench:
             f"list showed {r['rows']:,} rows; memory {r['rss_mib']:.0f} MiB {SETTLE_NOTE} (at "
             f"the paint {r['rss_paint_mib']:.0f}, peak {r['hwm_mib']:.0f}); key presses "
             f"{k['n']}, first {k['first']:.1f} ms, p50 {k['p50']:.1f}, p99 {k['p99']:.1f}, max "
-            f"{k['max']:.1f} ms; search median {st['search_median_ms']:.1f} ms, slowest "
+            f"{k['max']:.1f} ms (CPU p50 {k.get('cpu_p50', float('nan')):.1f}, p99 "
+            f"{k.get('cpu_p99', float('nan')):.1f}); search median "
+            f"{st['search_median_ms']:.1f} ms, slowest "
             f"{st['search_slowest']}, matches per query median "
             f"{st['search_matches_median']:,.0f}, most {st['search_matches_max']:,}; counts "
             f"median {st['counts_median_ms']:.1f} ms ({st['unread']:,} unread).")
@@ -315,15 +317,19 @@ class Bench:
             f"{ui_latency.SIZE[0]}x{ui_latency.SIZE[1]}; key event to composited frame, "
             f"{ui_latency.GAP_S * 1000:.0f} ms between presses): {idle['n']} presses, first "
             f"{idle['first']:.1f} ms, p50 {idle['p50']:.1f}, p99 {idle['p99']:.1f}, max "
-            f"{idle['max']:.1f} ms; cursor {idle['start_cursor']} → {idle['end_cursor']}. "
+            f"{idle['max']:.1f} ms (CPU p50 {idle.get('cpu_p50', float('nan')):.1f}, p99 "
+            f"{idle.get('cpu_p99', float('nan')):.1f}); cursor {idle['start_cursor']} → "
+            f"{idle['end_cursor']}. "
             f"Pilot's own press+pause gives p50 {idle.get('pilot_p50', float('nan')):.0f} ms, "
             "its idle-polling sleeps included.")
         self.notes.append(
             f"During the reader's own refresh worker (started after the first paint, app "
             f"online), {len(runs)} runs, p99/max of each {each} ms; the median run: "
             f"{busy['n']} presses in {busy['refresh_s'] or 0:.1f} s of refresh, p50 "
-            f"{busy['p50']:.1f}, p99 {busy['p99']:.1f}, max {busy['max']:.1f} ms "
-            f"(first {busy['first']:.1f} ms); server answered {stats}; after it: {refreshed}.")
+            f"{busy['p50']:.1f}, p99 {busy['p99']:.1f}, max {busy['max']:.1f} ms (CPU p50 "
+            f"{busy.get('cpu_p50', float('nan')):.1f}, p99 "
+            f"{busy.get('cpu_p99', float('nan')):.1f}; first {busy['first']:.1f} ms); server "
+            f"answered {stats}; after it: {refreshed}.")
 
     # --- output ------------------------------------------------------------------------------
     ORDER = ("startup", "cold", "cold_one", "slow", "304", "cron_search", "p50", "p99", "busy",
