@@ -224,7 +224,7 @@ async def test_slash_searches_without_diacritics_and_escape_restores(tmp_path: P
         # Matched words are highlighted in the titles (the match style underlines).
         row = screen.articles.ids.index(seed_id(app.db_path))
         screen.articles.move_cursor(row)
-        y = row * 2 - screen.articles.scroll_offset.y
+        y = row * 2 - screen.articles.top
         marked = "".join(seg.text for seg in screen.articles.render_line(y)
                          if seg.style is not None and seg.style.underline)
         assert marked == "SơnTây"

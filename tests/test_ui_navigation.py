@@ -30,10 +30,10 @@ async def test_first_and_last_of_the_focused_list(tmp_path: Path, first: str, la
         ids = screen.articles.ids
         await pilot.press(last)
         assert screen.articles.current_id == ids[-1]
-        top = screen.articles.scroll_offset.y
+        top = screen.articles.top
         assert top > 0 and top + screen.articles.size.height >= len(ids) * 2  # shown
         await pilot.press(first)
-        assert screen.articles.current_id == ids[0] and screen.articles.scroll_offset.y == 0
+        assert screen.articles.current_id == ids[0] and screen.articles.top == 0
         # In the sidebar the same keys walk the categories (and show each one's articles).
         await pilot.press("shift+tab")
         assert screen.focused is screen.categories
@@ -58,6 +58,80 @@ async def test_page_keys_move_the_list_by_a_screenful(tmp_path: Path) -> None:
         await pilot.press("pageup")
         assert screen.articles.current_id == ids[2 * page]
         assert screen.article_view.scroll_y == 0  # the list moved, not the article
+
+
+async def test_the_wheel_and_the_scrollbar_move_the_list(tmp_path: Path) -> None:
+    """The list scrolls itself (a plain widget): the wheel moves the view, not the cursor; a
+    click in its scrollbar column jumps there, a drag follows the mouse, a click on a row still
+    opens it, and the thumb is drawn where the view is."""
+    app = make_app(tmp_path, extra=40)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        articles = screen.articles
+        ids = articles.ids
+        assert articles.top == 0 and articles.shows_bar
+        height = articles.size.height
+        region = articles.content_region
+
+        def wheel(kind: type[events.MouseEvent], times: int = 1) -> None:
+            # Posted to the app as the terminal driver posts it, over the list's middle.
+            x, y = region.x + 5, region.y + height // 2
+            for _ in range(times):
+                app.post_message(kind(None, x, y, 0, 0, 0, False, False, False,
+                                      screen_x=x, screen_y=y))
+
+        def thumb_rows(track_row: int) -> list[int]:
+            # Rows of the bar column whose cell differs from the bare track at `track_row`.
+            def cell(y: int) -> object:
+                return list(articles.render_line(y))[-1]
+            track = cell(track_row)
+            return [y for y in range(height) if cell(y) != track]
+
+        wheel(events.MouseScrollDown, 3)
+        await pilot.pause()
+        step = articles.top // 3
+        assert step >= 1 and articles.top == 3 * step
+        assert articles.current_id == ids[0]  # the cursor stays where it was
+        wheel(events.MouseScrollUp)
+        await pilot.pause()
+        assert articles.top == 2 * step
+        wheel(events.MouseScrollUp, 10)  # not above the first line
+        await pilot.pause()
+        assert articles.top == 0
+        assert thumb_rows(height - 1)[:1] == [0]
+
+        # Press in the scrollbar's column at its bottom: the view goes to the end.
+        bar_x = region.x - articles.region.x + articles.text_width
+        top_y = region.y - articles.region.y
+        await pilot.mouse_down(articles, offset=(bar_x, top_y + height - 1))
+        assert articles.top == articles.max_top > 0
+        assert thumb_rows(0)[-1:] == [height - 1]
+        # Dragging to the middle follows the mouse, even outside the column.
+        await pilot.hover(articles, offset=(bar_x - 10, top_y + height // 2))
+        middle = articles.top
+        assert 0 < middle < articles.max_top
+        assert abs(middle - articles.max_top // 2) <= articles.total_lines // height + 2
+        await pilot.hover(articles, offset=(bar_x, top_y))
+        assert articles.top == 0
+        await pilot.mouse_up(articles, offset=(bar_x, top_y))
+        await pilot.hover(articles, offset=(bar_x, top_y + height - 1))
+        assert articles.top == 0  # released: moving no longer scrolls
+        assert articles.current_id == ids[0]  # nor did the scrollbar select anything
+
+        # A key brings the view back round the cursor the wheel moved it away from.
+        wheel(events.MouseScrollDown, 20)
+        await pilot.pause()
+        assert articles.top > height
+        await pilot.press("j")
+        assert articles.current_id == ids[1]
+        assert articles.top <= 2 < articles.top + height
+        # After the wheel, a click on a row selects (and opens) that row's article.
+        wheel(events.MouseScrollDown, 4)
+        await pilot.pause()
+        top = articles.top
+        assert top > 0
+        await pilot.click(articles, offset=(5, top_y + 2))
+        assert articles.current_id == ids[(top + 2) // 2]
 
 
 async def test_page_keys_scroll_the_article_when_it_has_the_focus(tmp_path: Path) -> None:

@@ -103,15 +103,15 @@ async def test_drawn_lines_are_reused_while_scrolling_and_redrawn_when_they_chan
             await pilot.press("j")
         await pilot.pause()
         built.clear()
-        top = articles.scroll_offset.y
+        top = articles.top
         await pilot.press("j")
         await pilot.pause()
-        assert articles.scroll_offset.y == top + LINES_PER_ARTICLE
+        assert articles.top == top + LINES_PER_ARTICLE
         # The new bottom row, and the cursor's old and new rows: not the other rows on screen.
         assert 1 <= len(built) <= 3, built
 
         def cursor_line() -> tuple[str, object]:
-            y = articles.cursor * LINES_PER_ARTICLE - articles.scroll_offset.y
+            y = articles.cursor * LINES_PER_ARTICLE - articles.top
             strip = articles.render_line(y)
             return strip.text, [s.style for s in strip]
 

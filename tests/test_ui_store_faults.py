@@ -39,7 +39,7 @@ def stored(db: Path, article_id: int) -> tuple[bool, bool]:
 
 
 def row_text(screen: MainScreen, row: int) -> str:
-    line = screen.articles.render_line(row * 2 - screen.articles.scroll_offset.y)
+    line = screen.articles.render_line(row * 2 - screen.articles.top)
     return "".join(segment.text for segment in line)
 
 

@@ -3,6 +3,11 @@
 Only the ids of a view live in memory; the articles on screen are fetched in one query per visible
 window and kept in a small LRU cache, so 100,000 cached articles cost a list of ints
 (PERFORMANCE.md: `ListView` took 40 s for 10,000 rows, this draws in milliseconds).
+
+The list scrolls by itself: a plain `Widget` keeping its own top line and drawing its own
+one-column scrollbar. As a `ScrollView` every scrolling key press also moved Textual's scrollbar
+widget (44 lines repainted) and went through its scroll machinery: 14-16 ms of CPU a press
+against 7-8 ms for a widget that only calls `refresh()` (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -11,15 +16,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from math import ceil
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui_news.dates import relative_time
 from tui_news.i18n import label
@@ -29,11 +35,13 @@ from tui_news.ui.display import match_spans, safe_line
 LINES_PER_ARTICLE = 2
 CACHE_SIZE = 1024  # articles kept in memory: a few screens either side of the cursor
 LINE_CACHE_SIZE = 512  # drawn lines kept: a scroll by one article draws its two new lines only
+BAR_WIDTH = 1  # the scrollbar's column, drawn by the list itself
+BAR_GLYPHS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", " "]  # a thumb's ends, as Textual draws them
 
 Fetch = Callable[[Sequence[int]], list[Article]]
 
 
-class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleList(Widget, can_focus=True, inherit_bindings=False):
     """The articles of the current view, newest first; `●` marks unread ones."""
 
     # Keys are bound on the main screen (one remappable binding per action), so none here.
@@ -76,7 +84,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         # once a frame in `render_lines`, not once a line.
         self._lines: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
         self._look: _Look | None = None
+        self._bar: tuple[tuple[object, ...], list[Segment]] | None = None
+        self._grab: int | None = None  # the scrollbar row held by the mouse, while dragged
         self.cursor = 0
+        self.top = 0  # the first line shown (two lines an article)
         self.search: str | None = None
         self.empty_text = label("no_articles", lang)
 
@@ -110,9 +121,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 index = ids.index(keep)
             except ValueError:
                 index = 0
-        self.virtual_size = Size(self.size.width, len(ids) * LINES_PER_ARTICLE)
         self.cursor = index
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.top = 0
         self._scroll_cursor_visible(center=keep is not None)
         self.refresh()
         if self._ids:
@@ -194,7 +204,34 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def page_size(self) -> int:
         """Articles in one screenful (PgDn/PgUp move this many)."""
-        return max(self.scrollable_content_region.height // LINES_PER_ARTICLE, 1)
+        return max(self.size.height // LINES_PER_ARTICLE, 1)
+
+    # --- scrolling ---------------------------------------------------------------------------
+    @property
+    def total_lines(self) -> int:
+        return len(self._ids) * LINES_PER_ARTICLE
+
+    @property
+    def max_top(self) -> int:
+        return max(0, self.total_lines - self.size.height)
+
+    @property
+    def shows_bar(self) -> bool:
+        """A scrollbar is drawn when the list is longer than the widget."""
+        return self.total_lines > self.size.height > 0
+
+    @property
+    def text_width(self) -> int:
+        """The width of the lines: the widget's, less the scrollbar's column."""
+        return max(0, self.size.width - (BAR_WIDTH if self.shows_bar else 0))
+
+    def scroll_to_line(self, top: int) -> None:
+        """Show the list from line `top` (clamped); the whole widget is drawn again when it
+        moves, the cursor stays where it is."""
+        top = max(0, min(top, self.max_top))
+        if top != self.top:
+            self.top = top
+            self.refresh()
 
     def find_unread(self, step: int, *, after: int | None = None) -> int | None:
         """Index of the next unread article after row `after` (default: the cursor) in
@@ -217,30 +254,87 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return None
 
     def _refresh_row(self, row: int) -> None:
-        y = row * LINES_PER_ARTICLE - self.scroll_offset.y
-        self.refresh(Region(0, y, self.size.width, LINES_PER_ARTICLE))
+        y = row * LINES_PER_ARTICLE - self.top
+        if -LINES_PER_ARTICLE < y < self.size.height:  # off screen (the wheel moved the view)
+            self.refresh(Region(0, y, self.size.width, LINES_PER_ARTICLE))
 
     def _scroll_cursor_visible(self, center: bool = False) -> None:
         top = self.cursor * LINES_PER_ARTICLE
         height = max(self.size.height, LINES_PER_ARTICLE)
-        y = self.scroll_offset.y
+        y = self.top
         if center:
-            self.scroll_to(y=max(0, top - height // 2), animate=False, immediate=True)
+            self.scroll_to_line(top - height // 2)
         elif top < y:
-            self.scroll_to(y=top, animate=False, immediate=True)
+            self.scroll_to_line(top)
         elif top + LINES_PER_ARTICLE > y + height:
-            self.scroll_to(y=top + LINES_PER_ARTICLE - height, animate=False, immediate=True)
+            self.scroll_to_line(top + LINES_PER_ARTICLE - height)
 
     # --- events ------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._ids) * LINES_PER_ARTICLE)
+        self.scroll_to_line(self.top)  # clamped to the new height
         self._scroll_cursor_visible()
+        self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event, 1)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, -1)
+
+    def _wheel(self, event: events.MouseEvent, direction: int) -> None:
+        # The wheel moves the view (as far as Textual's scrolling views move), not the cursor.
+        if event.ctrl or event.shift:
+            return
+        event.stop()
+        event.prevent_default()
+        self.scroll_to_line(self.top + direction * max(1, round(self.app.scroll_sensitivity_y)))
+
+    def _in_bar(self, event: events.MouseEvent) -> bool:
+        offset = event.get_content_offset(self)
+        return offset is not None and self.shows_bar and offset.x >= self.text_width
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1 or not self._in_bar(event):
+            return
+        event.stop()
+        self._grab = event.screen_y
+        self.capture_mouse()
+        self._drag_to(event.screen_y)
+        self.refresh()  # the thumb takes its "active" colour
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._grab is not None:
+            event.stop()
+            self._drag_to(event.screen_y)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._grab is not None:
+            event.stop()
+            self._grab = None
+            self.release_mouse()
+            self.refresh()
+
+    def on_mouse_capture(self, event: events.MouseCapture) -> None:
+        event.stop()
+
+    def on_mouse_release(self, event: events.MouseRelease) -> None:
+        if self._grab is not None:  # captured by someone else: the drag is over
+            self._grab = None
+            self.refresh()
+
+    def _drag_to(self, screen_y: int) -> None:
+        """Put the thumb's middle on the scrollbar's row `screen_y` (a screen row)."""
+        height = self.size.height
+        if height <= 0:
+            return
+        row = min(max(screen_y - self.content_region.y, 0), height - 1)
+        self.scroll_to_line(round((row + 0.5) / height * self.total_lines - height / 2))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or not self._ids:
+        if offset is None or not self._ids or offset.x >= self.text_width:
             return
-        row = (offset.y + self.scroll_offset.y) // LINES_PER_ARTICLE
+        row = (offset.y + self.top) // LINES_PER_ARTICLE
         if row < len(self._ids):
             self.move_cursor(row)
             self.select()
@@ -257,10 +351,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         look = self._look or _Look.of(self)
-        # The scrollable region excludes the scrollbar: lines end (with "…") before it.
+        strip = self._text_line(y, look)
+        if not self.shows_bar:
+            return strip
+        bar = self._bar_cells(look)
+        cell = bar[y] if 0 <= y < len(bar) else Segment(" " * BAR_WIDTH, look.base)
+        return Strip([*strip, cell], strip.cell_length + BAR_WIDTH)
+
+    def _text_line(self, y: int, look: _Look) -> Strip:
+        # Lines end (with "…") before the scrollbar's column.
         width = look.width
         base = look.base
-        line = self.scroll_offset.y + y
+        line = self.top + y
         row, sub = divmod(line, LINES_PER_ARTICLE)
         if not self._ids:
             if y == 0:
@@ -287,6 +389,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         while len(self._lines) > LINE_CACHE_SIZE:
             self._lines.popitem(last=False)
         return strip
+
+    def _bar_cells(self, look: _Look) -> list[Segment]:
+        """The scrollbar's column, one cell a row, for the current top line (kept until the
+        view, the size or the colours change)."""
+        height = self.size.height
+        key = (height, self.total_lines, self.top, look.bar_back, look.bar_thumb)
+        if self._bar is None or self._bar[0] != key:
+            self._bar = (key, bar_cells(height, self.total_lines, self.top,
+                                        look.bar_back, look.bar_thumb))
+        return self._bar[1]
 
     def _when(self, article: Article) -> str:
         return relative_time(article.sort_time, self._now(), lang=self._lang,
@@ -336,12 +448,51 @@ class _Look:
     match: Style
     star: Style
     empty: Style
+    bar_back: Style  # the scrollbar's track (its colours: the theme's `$scrollbar…`)
+    bar_thumb: Style
 
     @classmethod
     def of(cls, widget: ArticleList) -> _Look:
         style = widget.get_component_rich_style
-        return cls(width=widget.scrollable_content_region.width, base=widget.rich_style,
+        styles = widget.styles
+        # The colours Textual's own scrollbar takes from the same styles (hover is not tracked).
+        if widget._grab is not None:  # noqa: SLF001  # the list's own state
+            back, thumb = styles.scrollbar_background_active, styles.scrollbar_color_active
+        else:
+            back, thumb = styles.scrollbar_background, styles.scrollbar_color
+        if back.a < 1:
+            back = widget.background_colors[0] + back
+        thumb = back + thumb
+        return cls(width=widget.text_width, base=widget.rich_style,
                    cursor=Style(bgcolor=style("article-list--cursor").bgcolor),
                    unread=style("article-list--unread"), read=style("article-list--read"),
                    meta=style("article-list--meta"), match=style("article-list--match"),
-                   star=style("article-list--star"), empty=style("article-list--empty"))
+                   star=style("article-list--star"), empty=style("article-list--empty"),
+                   bar_back=Style(bgcolor=back.rich_color),
+                   bar_thumb=Style(color=thumb.rich_color, bgcolor=back.rich_color))
+
+
+def bar_cells(height: int, total: int, top: int, back: Style, thumb: Style) -> list[Segment]:
+    """A vertical scrollbar one cell wide, as Textual draws it: a thumb as tall as the window's
+    share of the list, at the window's place, its ends in eighths of a cell."""
+    if height <= 0:
+        return []
+    blank = Segment(" " * BAR_WIDTH, back)
+    if total <= height:
+        return [blank] * height
+    thumb_size = max(1.0, height * height / total)
+    position = (height - thumb_size) * top / (total - height)
+    eighths = len(BAR_GLYPHS)
+    start = int(position * eighths)
+    end = start + ceil(thumb_size * eighths)
+    start_index, start_bar = divmod(max(0, start), eighths)
+    end_index, end_bar = divmod(max(0, end), eighths)
+    cells = [blank] * height
+    solid = Segment(" " * BAR_WIDTH, Style(color=thumb.color, reverse=True) + back)
+    cells[start_index:end_index] = [solid] * max(0, min(end_index, height) - start_index)
+    if start_index < height and BAR_GLYPHS[eighths - 1 - start_bar] != " ":
+        cells[start_index] = Segment(BAR_GLYPHS[eighths - 1 - start_bar] * BAR_WIDTH, thumb)
+    if end_index < height and BAR_GLYPHS[eighths - 1 - end_bar] != " ":
+        cells[end_index] = Segment(BAR_GLYPHS[eighths - 1 - end_bar] * BAR_WIDTH,
+                                   thumb + Style(reverse=True))
+    return cells
