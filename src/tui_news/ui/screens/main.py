@@ -157,7 +157,7 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
         if self._painted:
             return
         self._painted = True
-        # The counts (120 ms at 1,000,000 articles: they count every unread row) and every id
+        # The counts (the tallies are cheap, but each saved search runs its query) and every id
         # of the view, now that the screen is up.
         self.reload_counts()
         self.load_view(keep=self.articles.current_id)

@@ -16,7 +16,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from math import ceil
 
 from rich.segment import Segment
 from rich.style import Style
@@ -31,12 +30,11 @@ from tui_news.dates import relative_time
 from tui_news.i18n import label
 from tui_news.models import Article
 from tui_news.ui.display import match_spans, safe_line
+from tui_news.ui.widgets.scroll_column import BAR_WIDTH, bar_cells
 
 LINES_PER_ARTICLE = 2
 CACHE_SIZE = 1024  # articles kept in memory: a few screens either side of the cursor
 LINE_CACHE_SIZE = 512  # drawn lines kept: a scroll by one article draws its two new lines only
-BAR_WIDTH = 1  # the scrollbar's column, drawn by the list itself
-BAR_GLYPHS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", " "]  # a thumb's ends, as Textual draws them
 
 Fetch = Callable[[Sequence[int]], list[Article]]
 
@@ -224,6 +222,11 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
     def text_width(self) -> int:
         """The width of the lines: the widget's, less the scrollbar's column."""
         return max(0, self.size.width - (BAR_WIDTH if self.shows_bar else 0))
+
+    @property
+    def dragging(self) -> bool:
+        """True while the mouse holds the scrollbar's thumb."""
+        return self._grab is not None
 
     def scroll_to_line(self, top: int) -> None:
         """Show the list from line `top` (clamped); the whole widget is drawn again when it
@@ -456,7 +459,7 @@ class _Look:
         style = widget.get_component_rich_style
         styles = widget.styles
         # The colours Textual's own scrollbar takes from the same styles (hover is not tracked).
-        if widget._grab is not None:  # noqa: SLF001  # the list's own state
+        if widget.dragging:
             back, thumb = styles.scrollbar_background_active, styles.scrollbar_color_active
         else:
             back, thumb = styles.scrollbar_background, styles.scrollbar_color
@@ -470,29 +473,3 @@ class _Look:
                    star=style("article-list--star"), empty=style("article-list--empty"),
                    bar_back=Style(bgcolor=back.rich_color),
                    bar_thumb=Style(color=thumb.rich_color, bgcolor=back.rich_color))
-
-
-def bar_cells(height: int, total: int, top: int, back: Style, thumb: Style) -> list[Segment]:
-    """A vertical scrollbar one cell wide, as Textual draws it: a thumb as tall as the window's
-    share of the list, at the window's place, its ends in eighths of a cell."""
-    if height <= 0:
-        return []
-    blank = Segment(" " * BAR_WIDTH, back)
-    if total <= height:
-        return [blank] * height
-    thumb_size = max(1.0, height * height / total)
-    position = (height - thumb_size) * top / (total - height)
-    eighths = len(BAR_GLYPHS)
-    start = int(position * eighths)
-    end = start + ceil(thumb_size * eighths)
-    start_index, start_bar = divmod(max(0, start), eighths)
-    end_index, end_bar = divmod(max(0, end), eighths)
-    cells = [blank] * height
-    solid = Segment(" " * BAR_WIDTH, Style(color=thumb.color, reverse=True) + back)
-    cells[start_index:end_index] = [solid] * max(0, min(end_index, height) - start_index)
-    if start_index < height and BAR_GLYPHS[eighths - 1 - start_bar] != " ":
-        cells[start_index] = Segment(BAR_GLYPHS[eighths - 1 - start_bar] * BAR_WIDTH, thumb)
-    if end_index < height and BAR_GLYPHS[eighths - 1 - end_bar] != " ":
-        cells[end_index] = Segment(BAR_GLYPHS[eighths - 1 - end_bar] * BAR_WIDTH,
-                                   thumb + Style(reverse=True))
-    return cells
