@@ -98,7 +98,7 @@ async def test_number_keys_jump_to_sidebar_entries(tmp_path: Path) -> None:
         total = len(screen.articles.ids)
         await pilot.press("7")  # Tất cả, Chưa đọc, Đã lưu, Thời sự, Thế giới, Kinh tế, Nội chính…
         assert screen.categories.current.name == SEED_CATEGORY
-        assert SEED_CATEGORY in str(screen.articles.border_title)
+        assert SEED_CATEGORY in str(screen.list_frame.border_title)
         titles = [a.title for a in screen.store.articles(screen.articles.ids)]
         assert SEED_TITLE in titles and len(titles) < total
         await pilot.press("3")

@@ -329,10 +329,10 @@ async def test_results_past_the_cap_say_the_list_holds_the_newest(
         await settle(pilot)
         every = len(screen.articles.ids)
         assert every > 2
-        assert "mới nhất" not in str(screen.articles.border_title)
+        assert "mới nhất" not in str(screen.list_frame.border_title)
         monkeypatch.setattr(store_module, "SEARCH_CANDIDATES", 2)
         monkeypatch.setattr(main_module, "SEARCH_CANDIDATES", 2)
         await pilot.press("escape", "slash", *"ha noi", "enter")
         await settle(pilot)
         assert len(screen.articles.ids) == 2
-        assert str(screen.articles.border_title).endswith("Kết quả: ha noi · 2 mới nhất")
+        assert str(screen.list_frame.border_title).endswith("Kết quả: ha noi · 2 mới nhất")

@@ -125,7 +125,7 @@ async def test_search_at_each_size(tmp_path: Path, size: tuple[int, int], lang: 
             text = fold(f"{article.title} {article.summary} {article.feed_title}")
             assert "ha" in text and "noi" in text
         assert label("search_results", lang, query="ha noi") in str(
-            screen.articles.border_title)
+            screen.list_frame.border_title)
         assert screen.articles.region.height >= 6  # room for three results at 80x24
         await pilot.press("enter")  # read one (narrow: the article covers the list) …
         if size[0] >= 100:

@@ -106,8 +106,10 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
                                self.sidebar_categories(), id="categories")
             with Vertical(id="list-pane"):
                 yield Input(placeholder=label("search_placeholder", lang), id="search")
-                yield ArticleList(self._fetch, lang=lang, now=self.now, tz=self.config.tz,
-                                  pending=self.marks.is_pending, id="articles")
+                # The list's border and title are this frame's: the list draws its own lines.
+                with Vertical(id="list-frame"):
+                    yield ArticleList(self._fetch, lang=lang, now=self.now, tz=self.config.tz,
+                                      pending=self.marks.is_pending, id="articles")
             yield ArticleView(placeholder=label("no_article", lang), lang=lang, id="article")
         yield StatusBar(id="status")
 
@@ -118,6 +120,11 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
     @property
     def articles(self) -> ArticleList:
         return self.query_one(ArticleList)
+
+    @property
+    def list_frame(self) -> Vertical:
+        """The article list's frame: its border and title (what the list shows)."""
+        return self.query_one("#list-frame", Vertical)
 
     @property
     def article_view(self) -> ArticleView:
@@ -257,7 +264,7 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
                 count = f"{SEARCH_CANDIDATES:,}".replace(",", "." if self.lang == "vi" else ",")
                 title.append(label("search_newest", self.lang, count=count))
         # Content, not a str: a border title string is parsed as markup.
-        self.articles.border_title = Content(" · ".join(title))
+        self.list_frame.border_title = Content(" · ".join(title))
 
     def sidebar_categories(self) -> tuple[str, ...]:
         """The configured categories, then the [sync] server's groups not among them."""

@@ -34,7 +34,9 @@ from tui_news.ui.widgets.scroll_column import BAR_WIDTH, bar_cells
 
 LINES_PER_ARTICLE = 2
 CACHE_SIZE = 1024  # articles kept in memory: a few screens either side of the cursor
-LINE_CACHE_SIZE = 512  # drawn lines kept: a scroll by one article draws its two new lines only
+# Drawn lines kept (the text, and the text with the scrollbar's cell): a scroll by one article
+# draws its two new lines only.
+LINE_CACHE_SIZE = 1024
 
 Fetch = Callable[[Sequence[int]], list[Article]]
 
@@ -78,8 +80,8 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
         self._tz = tz
         self._ids: list[int] = []
         self._cache: OrderedDict[int, Article] = OrderedDict()
-        # Drawn lines, by everything a line shows (see `_line_key`); the styles are resolved
-        # once a frame in `render_lines`, not once a line.
+        # Drawn lines (scrollbar cell included), by everything a line shows (see `_line`); the
+        # styles they were drawn with are `_look`'s: a change of look clears them.
         self._lines: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
         self._look: _Look | None = None
         self._bar: tuple[tuple[object, ...], list[Segment]] | None = None
@@ -344,54 +346,96 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
 
     # --- drawing -----------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Once a frame: the width and every style a line may use (a line asked for each of
-        # them walked the widget's ancestors: a third of the list's drawing time).
-        self._look = _Look.of(self)
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._look = None
+        """The lines in `crop`, drawn here rather than through Textual's styles cache.
+
+        The list has no border or padding (its frame, the container around it, has the border),
+        so a line is the list's own strip and the app's line filters. Through the styles cache a
+        scroll by one article drew all 46 lines again, each through the cache's border and
+        padding code, 6-7 ms of a 15 ms key press (bench/RESULTS.md); here the lines still in
+        view come from `_lines` as they were drawn."""
+        look = self._current_look()
+        bar = self._bar_cells(look) if self.shows_bar else None
+        # A line says "5 phút trước" as of the minute it was drawn (in its key): at most a
+        # minute behind while it stays in view, without working the age out on every frame.
+        minute = self._now().replace(second=0, microsecond=0)
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        strips = []
+        for y in crop.line_range:
+            strip = self._line(y, look, bar, minute)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.size.width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
     def render_line(self, y: int) -> Strip:
-        look = self._look or _Look.of(self)
-        strip = self._text_line(y, look)
-        if not self.shows_bar:
-            return strip
-        bar = self._bar_cells(look)
-        cell = bar[y] if 0 <= y < len(bar) else Segment(" " * BAR_WIDTH, look.base)
-        return Strip([*strip, cell], strip.cell_length + BAR_WIDTH)
+        """Line `y` of the list (the widget's own rows, scrollbar cell included)."""
+        look = self._current_look()
+        bar = self._bar_cells(look) if self.shows_bar else None
+        return self._line(y, look, bar, self._now().replace(second=0, microsecond=0))
 
-    def _text_line(self, y: int, look: _Look) -> Strip:
-        # Lines end (with "…") before the scrollbar's column.
-        width = look.width
-        base = look.base
-        line = self.top + y
-        row, sub = divmod(line, LINES_PER_ARTICLE)
-        if not self._ids:
-            if y == 0:
-                text = Text(" " + self.empty_text, style=look.empty)
-                return self._strip(text, width, base)
-            return Strip.blank(width, base)
-        if row >= len(self._ids):
-            return Strip.blank(width, base)
-        article = self._row(row)
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._look = None  # a theme or a rule changed: every style is resolved again
+
+    def _current_look(self) -> _Look:
+        """The width and styles of the lines, resolved again only when they may have changed
+        (Textual resolves component styles again after every refresh: 1 ms a frame)."""
+        look = self._look
+        state = (self.text_width, self.dragging, self.has_focus, self.mouse_hover)
+        if look is None or look.state != state:
+            look = self._look = _Look.of(self, state)
+            self._lines.clear()  # drawn with other styles or at another width
+        return look
+
+    def _line(self, y: int, look: _Look, bar: list[Segment] | None, minute: datetime) -> Strip:
+        """Screen row `y`: its text line and, when the list is longer than the widget, the
+        scrollbar's cell; both kept by everything they show."""
+        row, sub = divmod(self.top + y, LINES_PER_ARTICLE)
+        article = self._row(row) if 0 <= row < len(self._ids) else None
         if article is None:
-            return Strip.blank(width, base)
-        cursor = row == self.cursor
-        when = self._when(article) if sub else None
-        key = (article.id, sub, cursor, article.read, article.starred, self._pending(article.id),
-               when, self.search, look)
+            key: tuple[object, ...] = ("empty" if not self._ids and y == 0 else "blank",)
+        else:
+            key = (article.id, sub, row == self.cursor, article.read, article.starred,
+                   self._pending(article.id), minute if sub else None)
+        if bar is None:
+            return self._kept_text(key, article, look)
+        cell = bar[y] if 0 <= y < len(bar) else Segment(" " * BAR_WIDTH, look.base)
+        line_key = (key, cell)
+        strip = self._lines.get(line_key)
+        if strip is None:
+            text = self._kept_text(key, article, look)
+            return self._keep(line_key, Strip([*text, cell], text.cell_length + BAR_WIDTH))
+        self._lines.move_to_end(line_key)
+        return strip
+
+    def _kept_text(self, key: tuple[object, ...], article: Article | None, look: _Look) -> Strip:
         strip = self._lines.get(key)
-        if strip is not None:
-            self._lines.move_to_end(key)
-            return strip
-        text = self._title_line(article, look) if sub == 0 else self._meta_line(article, look,
-                                                                                  when or "")
-        strip = self._strip(text, width, base, overlay=look.cursor if cursor else None)
+        if strip is None:
+            return self._keep(key, self._text_line(article, key, look))
+        self._lines.move_to_end(key)
+        return strip
+
+    def _keep(self, key: tuple[object, ...], strip: Strip) -> Strip:
         self._lines[key] = strip
         while len(self._lines) > LINE_CACHE_SIZE:
             self._lines.popitem(last=False)
         return strip
+
+    def _text_line(self, article: Article | None, key: tuple[object, ...], look: _Look) -> Strip:
+        # Lines end (with "…") before the scrollbar's column.
+        width, base = look.width, look.base
+        if key[0] == "empty":
+            return self._strip(Text(" " + self.empty_text, style=look.empty), width, base)
+        if article is None:
+            return Strip.blank(width, base)
+        cursor = bool(key[2])
+        text = (self._title_line(article, look) if key[1] == 0
+                else self._meta_line(article, look, self._when(article)))
+        return self._strip(text, width, base, overlay=look.cursor if cursor else None)
 
     def _bar_cells(self, look: _Look) -> list[Segment]:
         """The scrollbar's column, one cell a row, for the current top line (kept until the
@@ -439,9 +483,11 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
 
 @dataclass(frozen=True)
 class _Look:
-    """The width and the styles of the list's lines, as resolved for one frame; part of each
-    drawn line's cache key, so a theme, focus or size change draws every line afresh."""
+    """The width and the styles of the list's lines, as resolved for the widget's `state`
+    (width, drag, focus, hover) and kept until that or a style changes; drawn lines are kept
+    only as long as the look they were drawn with."""
 
+    state: tuple[object, ...]
     width: int
     base: Style
     cursor: Style  # an overlay: the cursor's background only
@@ -455,7 +501,7 @@ class _Look:
     bar_thumb: Style
 
     @classmethod
-    def of(cls, widget: ArticleList) -> _Look:
+    def of(cls, widget: ArticleList, state: tuple[object, ...]) -> _Look:
         style = widget.get_component_rich_style
         styles = widget.styles
         # The colours Textual's own scrollbar takes from the same styles (hover is not tracked).
@@ -466,7 +512,7 @@ class _Look:
         if back.a < 1:
             back = widget.background_colors[0] + back
         thumb = back + thumb
-        return cls(width=widget.text_width, base=widget.rich_style,
+        return cls(state=state, width=widget.text_width, base=widget.rich_style,
                    cursor=Style(bgcolor=style("article-list--cursor").bgcolor),
                    unread=style("article-list--unread"), read=style("article-list--read"),
                    meta=style("article-list--meta"), match=style("article-list--match"),
