@@ -337,3 +337,28 @@ async def test_escape_steps_back_one_level_at_a_time(tmp_path: Path) -> None:
         await pilot.press("escape")  # results → the list as it was
         assert screen.search_text is None and screen.articles.ids == everything
         assert screen.view_entry.name == "Tất cả"
+
+
+async def test_in_the_search_box_j_k_are_typed_and_the_down_up_keys_move_the_list(
+        tmp_path: Path) -> None:
+    """j/k and the arrows act at once, before the key goes through the panes (keys.py); in the
+    search box j and k are letters, and the down/up keys (as remapped) still move the results."""
+    app = make_app(tmp_path, keys={"down": "j,down,ctrl+n"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        ids = screen.articles.ids
+        await pilot.press("ctrl+n", "j")
+        assert screen.articles.current_id == ids[2]
+        await pilot.press("slash", "j", "k")
+        box = screen.query_one("#search", Input)
+        assert screen.focused is box and box.value == "jk"
+        assert screen.articles.current_id == ids[2]  # the letters moved nothing
+        await pilot.press("backspace", "backspace", *"ha noi")
+        await pilot.pause(0.4)
+        results = list(screen.articles.ids)
+        assert len(results) >= 3 and screen.articles.current_id == results[0]
+        await pilot.press("down", "ctrl+n")
+        assert screen.articles.current_id == results[2]
+        await pilot.press("up")
+        assert screen.articles.current_id == results[1]
+        assert screen.focused is box and box.value == "ha noi"

@@ -14,7 +14,13 @@ from tui_news.keymap import ACTIONS, SIDEBAR
 # Acted on when the key arrives, before the keys typed after it are handed out: `/` then moves
 # the focus to the search box before the rest of a burst (fast typing, a paste) is delivered.
 # Without it those keys went to the list, which had the focus when they were read.
-_PRIORITY = frozenset({"search"})
+# j/k and the arrows too: a key bound on the screen otherwise travels from the focused pane up
+# through each container around it (a message queue each) before its binding runs, 1.3 ms of a
+# ~9 ms key press (bench/RESULTS.md). In the search box MainScreen.check_action declines them: the
+# letters are typed there, and the box's own bindings (search_box_bindings) move the list.
+_PRIORITY = frozenset({"search", "down", "up"})
+# The search box's: the same ids (so [keys] remaps them too), acting on the list.
+_SEARCH_BOX = {"down": "screen.move_list(1)", "up": "screen.move_list(-1)"}
 
 
 def reader_bindings() -> list[BindingType]:
@@ -33,3 +39,10 @@ def label_key(binding_id: str) -> str:
     if binding_id.startswith("sidebar_"):
         return "key_sidebar"
     return f"key_{binding_id}"
+
+
+def search_box_bindings() -> list[BindingType]:
+    """The keys that move the list while the search box has the focus (the box takes the
+    printable ones, j and k, as text before any binding)."""
+    return [Binding(keys, _SEARCH_BOX[id], id, show=False, id=id)
+            for keys, _, id, _ in ACTIONS if id in _SEARCH_BOX]

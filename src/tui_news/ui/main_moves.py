@@ -44,6 +44,10 @@ class MainMovesMixin(_Base):
     def action_cursor_up(self) -> None:
         self._step(-1)
 
+    def action_move_list(self, delta: int) -> None:
+        """The search box's down/up: the results move, the box keeps the focus."""
+        self.articles.move(delta)
+
     def _step(self, delta: int) -> None:
         focused = self.focused
         if focused is self.categories:

@@ -41,6 +41,7 @@ from tui_news.ui.screens.confirm import ConfirmBar
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView
 from tui_news.ui.widgets.category_list import CategoryList, Entry
+from tui_news.ui.widgets.search_box import SearchBox
 from tui_news.ui.widgets.status_bar import KeyBar, StatusBar
 from tui_news.ui.widgets.weather_bar import WeatherBar
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 # The pane follows the cursor once it rests: drawing an article per key press would cost more than
 # the 33 ms a key may take (PERFORMANCE.md "defer the article preview until the cursor rests").
 REST_DELAY = 0.15
+TYPED_IN_SEARCH = frozenset({"search", "cursor_down", "cursor_up"})  # see check_action
 SEARCH_DELAY = 0.2  # wait for a pause in typing before querying
 NARROW_WIDTH = 100  # below this the article pane covers the list instead of sitting beside it
 FIRST_PAGE = 100  # articles listed for the first paint (more than any screen shows)
@@ -105,7 +107,7 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
             yield CategoryList((label("all", lang), label("unread", lang), label("starred", lang)),
                                self.sidebar_categories(), id="categories")
             with Vertical(id="list-pane"):
-                yield Input(placeholder=label("search_placeholder", lang), id="search")
+                yield SearchBox(placeholder=label("search_placeholder", lang), id="search")
                 # The list's border and title are this frame's: the list draws its own lines.
                 with Vertical(id="list-frame"):
                     yield ArticleList(self._fetch, lang=lang, now=self.now, tz=self.config.tz,
@@ -421,8 +423,9 @@ class MainScreen(MainSourcesMixin, MainMovesMixin, MainWorkersMixin, Screen[None
 
     # --- actions (bound in keys.py) ----------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # `/` is a priority binding (keys.py): typed in the search box it is text.
-        return not (action == "search" and isinstance(self.focused, Input))
+        # `/`, j/k and the arrows are priority bindings (keys.py): in the search box the key goes
+        # to the box (text; the arrows are the box's own bindings).
+        return not (action in TYPED_IN_SEARCH and isinstance(self.focused, Input))
 
     def action_toggle_read(self) -> None:
         article = self.target_article()
