@@ -216,6 +216,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--commands"]:  # what would run, for the tests and a reader of the README
-        print("\n".join(readme_commands()))
+        try:
+            print("\n".join(readme_commands()), flush=True)
+        except BrokenPipeError:  # `--commands | head -1`: the reader stopped reading, no traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     else:
         main()
