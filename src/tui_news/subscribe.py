@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from tui_news.config import MAX_URL_LENGTH, Config
-from tui_news.feeds import FeedError, parse_feed
-from tui_news.fetch import Fetcher, FetchError
 from tui_news.i18n import label
 from tui_news.links import is_web_url, redact_url
 from tui_news.models import FeedConfig
 from tui_news.text import clean, fold
 
-if TYPE_CHECKING:  # config_write (and tomlkit) only when the config is written: every
-    from tui_news.config_write import FeedsChanged  # command's start-up imports this module
+# Every command's start-up imports this module (the reader's too, through the command table):
+# what only checking a URL needs (httpx, the feed parser) and writing the config (tomlkit) are
+# imported when they are used. httpx and httpcore alone cost ~60 ms before the reader's first
+# frame (bench/RESULTS.md).
+if TYPE_CHECKING:
+    from tui_news.config_write import FeedsChanged
+    from tui_news.fetch import Fetcher
 
 DEFAULT_CATEGORY = "Khác"
 # <link rel="alternate" type=…> values that name a feed we can read.
@@ -104,6 +107,9 @@ def feed_links(body: bytes, base: str) -> list[Candidate]:
 
 async def check(fetcher: Fetcher, url: str, lang: str) -> Checked:
     """Fetch `url` once: a feed, or a page linking to one feed (taken) or several (offered)."""
+    from tui_news.feeds import FeedError, parse_feed
+    from tui_news.fetch import FetchError
+
     try:
         response = await fetcher.get(url)
     except FetchError as exc:
@@ -128,6 +134,7 @@ async def check(fetcher: Fetcher, url: str, lang: str) -> Checked:
 
 def check_url(config: Config, url: str, lang: str) -> Checked:
     """check() on a client of its own (for the CLI and the reader's worker thread)."""
+    from tui_news.fetch import Fetcher
 
     async def run() -> Checked:
         async with Fetcher(user_agent=config.user_agent, timeout=config.timeout,

@@ -13,15 +13,14 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tui_news.fetch import FetchError
 from tui_news.models import City, Weather
 from tui_news.store import StoreError
 from tui_news.text import clean
 from tui_news.weather_text import WMO_CODES, age_text, describe, is_stale
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the reader reads cached weather without httpx (fetching imports it)
     from tui_news.config import Config
-    from tui_news.fetch import Fetcher
+    from tui_news.fetch import Fetcher, FetchError
     from tui_news.store import Store
 
 CURRENT_FIELDS = ("temperature_2m", "relative_humidity_2m", "apparent_temperature", "is_day",
@@ -171,6 +170,8 @@ async def fetch_weather(fetcher: Fetcher, url: str, cities: Sequence[City], *,
     host = _host(url)
     if not cities:
         return []
+    from tui_news.fetch import FetchError
+
     request_url = weather_request_url(url, cities)
     try:
         response = await fetcher.get(request_url, max_bytes=MAX_ANSWER_BYTES,
