@@ -20,8 +20,8 @@ from tui_news.text import clean, fold
 
 # Every command's start-up imports this module (the reader's too, through the command table):
 # what only checking a URL needs (httpx, the feed parser) and writing the config (tomlkit) are
-# imported when they are used. httpx and httpcore alone cost ~60 ms before the reader's first
-# frame (bench/RESULTS.md).
+# imported when they are used. httpx and httpcore cost 0.1-0.15 s of the reader's start-up
+# (bench/RESULTS.md).
 if TYPE_CHECKING:
     from tui_news.config_write import FeedsChanged
     from tui_news.fetch import Fetcher
