@@ -20,6 +20,7 @@ from werkzeug import Request, Response
 
 from tui_news import paths
 from tui_news.cli import main
+from tui_news.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -77,6 +78,16 @@ class Site:
 
     def requests_for(self, path: str) -> list[dict[str, str]]:
         return [headers for p, headers in self.requests if p == path]
+
+
+@pytest.fixture
+def store(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A cache file in tmp_path with the test module's `FEEDS` (if any) subscribed; a module
+    whose store needs more defines its own `store`."""
+    s = Store.open(tmp_path / "cache.sqlite3")
+    s.sync_feeds(getattr(request.module, "FEEDS", []))
+    yield s
+    s.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ import asyncio
 import signal
 import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,14 +22,6 @@ FEEDS = [FeedConfig(f"https://bao.example.vn/{i}.rss", "Thời sự") for i in r
 def entry(key: str, size: int = 1) -> ParsedEntry:
     return ParsedEntry(key=key, title=f"Tin {key} " + "T" * size, link=None, summary="S" * size,
                        published=None)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "cache.sqlite3")
-    s.sync_feeds(FEEDS)
-    yield s
-    s.close()
 
 
 async def _one_batch(writer: StoreWriter, *jobs: tuple[Any, ...]) -> list[object]:

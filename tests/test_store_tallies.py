@@ -6,11 +6,9 @@ category, retention and compact; and the upgrade of a v6 cache."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from tui_news.mark_queue import MarkQueue
 from tui_news.models import ArticleQuery, Counts, FeedConfig, Filter, ParsedEntry
@@ -74,14 +72,6 @@ def assert_exact(store: Store, searches: Sequence[str] = ()) -> Counts:
     counts = store.counts(CATEGORIES, searches=searches, feeds=True)
     assert counts == counted(store, CATEGORIES, searches)
     return counts
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "cache.sqlite3")
-    s.sync_feeds(FEEDS)
-    yield s
-    s.close()
 
 
 def fill(store: Store) -> list[int]:

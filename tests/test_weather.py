@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -71,13 +71,6 @@ def three_answer(**overrides: Any) -> list[dict[str, Any]]:
     hcmc = city_answer(10.8231, 106.6297, temperature=31.2, code=2)
     hanoi["current"].update(overrides)
     return [hanoi, danang, hcmc]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "cache.sqlite3")
-    yield s
-    s.close()
 
 
 @pytest.fixture
