@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region
@@ -31,7 +30,7 @@ from textual.widget import Widget
 from tui_news.dates import relative_time
 from tui_news.i18n import label
 from tui_news.models import Article
-from tui_news.ui.display import match_spans, safe_line
+from tui_news.ui.widgets.article_lines import Look, meta_text, title_text, to_strip
 from tui_news.ui.widgets.scroll_column import BAR_WIDTH, bar_cells
 
 LINES_PER_ARTICLE = 2
@@ -85,7 +84,7 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
         # Drawn lines (scrollbar cell included), by everything a line shows (see `_line`); the
         # styles they were drawn with are `_look`'s: a change of look clears them.
         self._lines: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
-        self._look: _Look | None = None
+        self._look: Look | None = None
         self._bar: tuple[tuple[object, ...], list[Segment]] | None = None
         self._grab: int | None = None  # the scrollbar row held by the mouse, while dragged
         self.cursor = 0
@@ -383,7 +382,7 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._look = None  # a theme or a rule changed: every style is resolved again
 
-    def _current_look(self) -> _Look:
+    def _current_look(self) -> Look:
         """The width and styles of the lines, resolved again only when they may have changed
         (Textual resolves component styles again after every refresh: 1 ms a frame). A change of
         the list's own rules comes through `notify_style_update`; focus changes only the
@@ -391,11 +390,11 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
         look = self._look
         state = (self.text_width, self.dragging, self.has_focus)
         if look is None or look.state != state:
-            look = self._look = _Look.of(self, state)
+            look = self._look = Look.of(self, state)
             self._lines.clear()  # drawn with other styles or at another width
         return look
 
-    def _line(self, y: int, look: _Look, bar: list[Segment] | None, minute: datetime) -> Strip:
+    def _line(self, y: int, look: Look, bar: list[Segment] | None, minute: datetime) -> Strip:
         """Screen row `y`: its text line and, when the list is longer than the widget, the
         scrollbar's cell; both kept by everything they show."""
         row, sub = divmod(self.top + y, LINES_PER_ARTICLE)
@@ -416,7 +415,7 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
         self._lines.move_to_end(line_key)
         return strip
 
-    def _kept_text(self, key: tuple[object, ...], article: Article | None, look: _Look) -> Strip:
+    def _kept_text(self, key: tuple[object, ...], article: Article | None, look: Look) -> Strip:
         strip = self._lines.get(key)
         if strip is None:
             return self._keep(key, self._text_line(article, key, look))
@@ -429,19 +428,21 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
             self._lines.popitem(last=False)
         return strip
 
-    def _text_line(self, article: Article | None, key: tuple[object, ...], look: _Look) -> Strip:
+    def _text_line(self, article: Article | None, key: tuple[object, ...], look: Look) -> Strip:
         # Lines end (with "…") before the scrollbar's column.
         width, base = look.width, look.base
         if key[0] == "empty":
-            return self._strip(Text(" " + self.empty_text, style=look.empty), width, base)
+            return to_strip(Text(" " + self.empty_text, style=look.empty), width, base,
+                            self.app.console)
         if article is None:
             return Strip.blank(width, base)
         cursor = bool(key[2])
         text = (self._title_line(article, look) if key[1] == 0
-                else self._meta_line(article, look, self._when(article)))
-        return self._strip(text, width, base, overlay=look.cursor if cursor else None)
+                else meta_text(article, look, self._when(article)))
+        return to_strip(text, width, base, self.app.console,
+                        overlay=look.cursor if cursor else None)
 
-    def _bar_cells(self, look: _Look) -> list[Segment]:
+    def _bar_cells(self, look: Look) -> list[Segment]:
         """The scrollbar's column, one cell a row, for the current top line (kept until the
         view, the size or the colours change)."""
         height = self.size.height
@@ -455,71 +456,5 @@ class ArticleList(Widget, can_focus=True, inherit_bindings=False):
         return relative_time(article.sort_time, self._now(), lang=self._lang,
                              tz=self._tz)  # type: ignore[arg-type]
 
-    def _title_line(self, article: Article, look: _Look) -> Text:
-        title_style = look.read if article.read else look.unread
-        # ◌: a mark shown but not in the cache yet (the write queue is still trying).
-        sign = "◌ " if self._pending(article.id) else "● " if not article.read else "  "
-        text = Text(sign, style=title_style, end="")
-        title = Text(safe_line(article.title), style=title_style, end="")
-        for start, end in match_spans(title.plain, self.search):
-            title.stylize(look.match, start, end)
-        text.append_text(title)
-        return text
-
-    def _meta_line(self, article: Article, look: _Look, when: str) -> Text:
-        parts = [p for p in (safe_line(article.feed_title), when) if p]
-        text = Text("  " + " · ".join(parts), style=look.meta, end="")
-        if article.starred:
-            text.append(" ★", style=look.star)
-        return text
-
-    def _strip(self, text: Text, width: int, style: Style, overlay: Style | None = None) -> Strip:
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(s.text, s.style) for s in text.render(self.app.console)
-                    if s.text != "\n"]
-        strip = Strip(segments).apply_style(style).adjust_cell_length(width, style)
-        if overlay is None:
-            return strip
-        # The cursor goes over the text's own styles (they carry a background of their own).
-        return Strip([Segment(seg.text, (seg.style or Style()) + overlay, seg.control)
-                      for seg in strip], strip.cell_length)
-
-
-@dataclass(frozen=True)
-class _Look:
-    """The width and the styles of the list's lines, as resolved for the widget's `state`
-    (width, drag, focus) and kept until that or a style changes; drawn lines are kept
-    only as long as the look they were drawn with."""
-
-    state: tuple[object, ...]
-    width: int
-    base: Style
-    cursor: Style  # an overlay: the cursor's background only
-    unread: Style
-    read: Style
-    meta: Style
-    match: Style
-    star: Style
-    empty: Style
-    bar_back: Style  # the scrollbar's track (its colours: the theme's `$scrollbar…`)
-    bar_thumb: Style
-
-    @classmethod
-    def of(cls, widget: ArticleList, state: tuple[object, ...]) -> _Look:
-        style = widget.get_component_rich_style
-        styles = widget.styles
-        # The colours Textual's own scrollbar takes from the same styles (hover is not tracked).
-        if widget.dragging:
-            back, thumb = styles.scrollbar_background_active, styles.scrollbar_color_active
-        else:
-            back, thumb = styles.scrollbar_background, styles.scrollbar_color
-        if back.a < 1:
-            back = widget.background_colors[0] + back
-        thumb = back + thumb
-        return cls(state=state, width=widget.text_width, base=widget.rich_style,
-                   cursor=Style(bgcolor=style("article-list--cursor").bgcolor),
-                   unread=style("article-list--unread"), read=style("article-list--read"),
-                   meta=style("article-list--meta"), match=style("article-list--match"),
-                   star=style("article-list--star"), empty=style("article-list--empty"),
-                   bar_back=Style(bgcolor=back.rich_color),
-                   bar_thumb=Style(color=thumb.rich_color, bgcolor=back.rich_color))
+    def _title_line(self, article: Article, look: Look) -> Text:
+        return title_text(article, look, pending=self._pending(article.id), search=self.search)
