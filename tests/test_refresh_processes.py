@@ -85,8 +85,8 @@ def test_kill_9_of_a_refresh_leaves_no_process_behind(cli: Cli) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_refresh_that_ends_leaves_no_process_behind(cli: Cli) -> None:
-    """The parser workers are shut down without waiting for them (the summary does not wait for
-    their exit): the refresh still ends with every helper gone."""
+    """The refresh ends with every helper gone (the forkserver, the parser workers, the resource
+    tracker)."""
     with hostile_server(handler) as server:
         cli.write_config([(server.url(f"/good{n}.xml"), "Thời sự") for n in range(6)],
                          weather_url=server.url("/weather"))

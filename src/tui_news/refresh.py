@@ -217,8 +217,11 @@ async def refresh_all(config: Config, store: Store, *, categories: set[str] | No
                 weather_fetch.cancel()
             elif not weather_fetch.cancelled():
                 weather_fetch.exception()  # its error is retrieved: asyncio says nothing
-        # The workers exit in the background (a join took 30-130 ms before the summary line).
-        pool.shutdown(wait=False)
+        # Waited for (30-130 ms before the summary line): a pool left to close in the background
+        # races Python 3.11's exit hook for process pools, which then writes to the pool's
+        # closed wake-up pipe and prints an OSError traceback on the way out (seen when a full
+        # disk ended a refresh at once: tests/test_safety_storage.py::test_disk_full).
+        pool.shutdown()
     if config.keep_days:
         try:
             store.purge(config.keep_days)
